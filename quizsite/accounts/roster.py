@@ -1,0 +1,129 @@
+"""Roster import from CSV: every row is checked first, each problem is reported with
+its row number, and nothing is written unless the whole file is good."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from quizsite.accounts.csvrows import read_rows
+from quizsite.accounts.models import Course, CourseGroup, Membership, Role, User
+
+REQUIRED_COLUMNS = ("username", "email", "role")
+OPTIONAL_COLUMNS = ("first_name", "last_name", "group")
+
+
+@dataclass
+class RosterRow:
+    line: int
+    username: str
+    email: str
+    role: Role
+    first_name: str = ""
+    last_name: str = ""
+    group: str = ""
+
+
+@dataclass
+class RosterReport:
+    errors: list[str] = field(default_factory=list)
+    created_users: int = 0
+    enrolled: int = 0
+    updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def parse_roster(text: str) -> tuple[list[RosterRow], list[str]]:
+    raw_rows, errors = read_rows(text, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
+    rows: list[RosterRow] = []
+    seen: dict[str, int] = {}
+    for number, values in raw_rows:
+        username, email, role = (
+            values.get("username", ""),
+            values.get("email", ""),
+            values.get("role", "").lower(),
+        )
+        problems = []
+        if not username:
+            problems.append("username is empty")
+        elif username.lower() in seen:
+            problems.append(
+                f"username {username!r} already appears on line {seen[username.lower()]}"
+            )
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(f"email {email!r} is not an email address")
+        if role not in Role.values:
+            problems.append(f"role {role!r} must be one of {', '.join(Role.values)}")
+        if problems:
+            errors.extend(f"line {number}: {p}" for p in problems)
+            continue
+        seen[username.lower()] = number
+        rows.append(
+            RosterRow(
+                line=number,
+                username=username,
+                email=email,
+                role=Role(role),
+                first_name=values.get("first_name", ""),
+                last_name=values.get("last_name", ""),
+                group=values.get("group", ""),
+            )
+        )
+    return rows, errors
+
+
+def import_roster(course: Course, text: str) -> RosterReport:
+    rows, errors = parse_roster(text)
+    report = RosterReport(errors=errors)
+    if errors:
+        return report
+    existing = {
+        u.username.lower(): u for u in User.objects.filter(username__in=[r.username for r in rows])
+    }
+    # A username that exists with another email is more likely a typo than the same person.
+    for row in rows:
+        user = existing.get(row.username.lower())
+        if user and user.email and user.email.lower() != row.email.lower():
+            report.errors.append(
+                f"line {row.line}: user {row.username!r} exists with another email ({user.email})"
+            )
+    if report.errors:
+        return report
+    with transaction.atomic():
+        groups: dict[str, CourseGroup] = {}
+        for row in rows:
+            user = existing.get(row.username.lower())
+            if user is None:
+                user = User(
+                    username=row.username,
+                    email=row.email,
+                    first_name=row.first_name,
+                    last_name=row.last_name,
+                )
+                user.set_unusable_password()  # they choose one through "forgot password"
+                user.save()
+                report.created_users += 1
+            membership, created = Membership.objects.get_or_create(
+                user=user, course=course, defaults={"role": row.role}
+            )
+            if created:
+                report.enrolled += 1
+            elif membership.role != row.role:
+                membership.role = row.role
+                membership.save(update_fields=["role"])
+                report.updated += 1
+            if row.group:
+                if row.group not in groups:
+                    groups[row.group], _ = CourseGroup.objects.get_or_create(
+                        course=course, name=row.group
+                    )
+                groups[row.group].members.add(user)
+    return report

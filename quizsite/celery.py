@@ -1,0 +1,11 @@
+"""The Celery application. Workers, the scheduler and the web process share it."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings")
+
+app = Celery("quizsite")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["grader.django", "quizsite.quizzes", "quizsite.reports"])

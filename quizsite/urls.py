@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from quizsite.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("quizsite.accounts.urls")),
+    path("", include("quizsite.quizzes.urls")),
+    path("", include("quizsite.reports.urls")),
+    path("bank/", include("questions.urls")),
+]
