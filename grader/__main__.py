@@ -1,0 +1,187 @@
+"""Command line: ``python -m grader grade|check|doctor``.
+
+    python -m grader grade QUESTION_DIR SUBMISSION.py [--seed N]
+        prints one result as JSON; exit 0 whenever it graded, 2 with one line on
+        stderr when the question or the call is broken (or the grader failed).
+    python -m grader check QUESTION_DIR_OR_BANK
+        exit 0 when every question is valid and every code question's reference earns
+        full marks (every variant checked for a few seeds), 1 otherwise naming each
+        failure.
+    python -m grader doctor
+        the sandbox's own health report.
+
+``--sandbox fake`` runs tasks in-process with no isolation: for development and for
+checking a bank (only staff code runs there). ``grade`` never picks it on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from questions.format import (
+    QUESTION_FILE,
+    FormatError,
+    Question,
+    instantiate,
+    load_bank,
+    load_question,
+)
+
+VARIANT_SEEDS_CHECKED = (0, 1, 2)
+
+
+def _sandbox(choice: str, for_staff_code: bool) -> Any:
+    if choice == "fake":
+        from grader.sandbox import fake
+
+        return fake.run
+    try:
+        from grader import sandbox
+
+        return sandbox.run  # type: ignore[attr-defined]
+    except (ImportError, AttributeError):
+        if choice == "auto" and for_staff_code:
+            from grader.sandbox import fake
+
+            print(
+                "note: the isolated sandbox is not available; running without isolation",
+                file=sys.stderr,
+            )
+            return fake.run
+        raise
+
+
+def _fail(msg: str) -> int:
+    print(msg.replace("\n", "; "), file=sys.stderr)
+    return 2
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from grader.pipeline import grade
+
+    try:
+        question = load_question(args.question_dir)
+    except FormatError as e:
+        return _fail(f"question is broken: {e}")
+    if question.type != "code":
+        return _fail(f"{question.id} is a {question.type} question, not a code question")
+    try:
+        source = Path(args.submission).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        return _fail(f"cannot read the submission: {e}")
+    try:
+        run = _sandbox(args.sandbox, for_staff_code=False)
+    except (ImportError, AttributeError) as e:
+        return _fail(f"the sandbox is not available: {e}")
+    try:
+        result = grade(question, source, sandbox=run, seed=args.seed)
+    except FormatError as e:
+        return _fail(f"question is broken: {e}")
+    print(json.dumps(result.as_dict()))
+    if result.status != "graded":
+        return _fail("grader error: " + ("; ".join(result.errors) or "unknown"))
+    return 0
+
+
+def _self_check(question: Question, run: Any) -> list[str]:
+    """Failures of one question: its reference must earn full marks (each variant)."""
+    from grader.pipeline import grade
+
+    if question.type != "code" or question.code is None:
+        return []
+    failures = []
+    seeds = VARIANT_SEEDS_CHECKED if question.variants is not None else (None,)
+    for seed in seeds:
+        try:
+            q = instantiate(question, seed) if seed is not None else question
+            result = grade(q, question.code.reference_source, sandbox=run, seed=seed)
+        except FormatError as e:
+            failures.extend(str(p) for p in e.problems)
+            continue
+        where = f" (variant seed {seed})" if seed is not None else ""
+        if result.status != "graded":
+            failures.append(f"{question.id}: grader error{where}: " + "; ".join(result.errors))
+        elif result.score < result.max_score - 1e-9:
+            lost = [c for c in result.checks if not c.passed]
+            for c in lost:
+                failures.append(
+                    f"{question.id}/{question.code.reference}: {c.kind} '{c.name}' fails "
+                    f"for the reference{where}: {c.feedback}"
+                )
+            if not lost:
+                failures.append(
+                    f"{question.id}: the reference scores {result.score}/{result.max_score}{where}"
+                )
+    return failures
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    try:
+        if (path / QUESTION_FILE).is_file():
+            questions = [load_question(path)]
+        else:
+            questions = load_bank(path)
+    except FormatError as e:
+        for p in e.problems:
+            print(f"FAIL {p}")
+        print(f"{len(e.problems)} problem(s)")
+        return 1
+    try:
+        run = _sandbox(args.sandbox, for_staff_code=True)
+    except (ImportError, AttributeError) as e:
+        print(f"FAIL the sandbox is not available: {e}")
+        return 1
+    failed = 0
+    for q in questions:
+        failures = _self_check(q, run)
+        if failures:
+            failed += 1
+            for f in failures:
+                print(f"FAIL {f}")
+        else:
+            print(f"ok   {q.id}")
+    print(f"{len(questions)} question(s), {failed} failing")
+    return 1 if failed else 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from grader.sandbox import doctor  # type: ignore[attr-defined]
+
+    return int(doctor.main() or 0)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line on stderr for a broken call, as for a broken question.
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _Parser(prog="python -m grader")
+    sub = parser.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("grade", help="grade one submission, print the result as JSON")
+    g.add_argument("question_dir")
+    g.add_argument("submission")
+    g.add_argument("--seed", type=int, default=None)
+    g.add_argument("--sandbox", choices=("real", "fake"), default="real")
+    g.set_defaults(func=cmd_grade)
+    c = sub.add_parser("check", help="validate questions; references must earn full marks")
+    c.add_argument("path")
+    c.add_argument("--sandbox", choices=("auto", "real", "fake"), default="auto")
+    c.set_defaults(func=cmd_check)
+    d = sub.add_parser("doctor", help="report on the sandbox's protections")
+    d.set_defaults(func=cmd_doctor)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse: bad call -> exit 2 (it printed the usage line)
+        return int(e.code or 0)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

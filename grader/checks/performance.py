@@ -1,0 +1,330 @@
+"""``kind = "performance"``: is the submission fast enough compared with a baseline?
+
+Options (validated by ``questions.format``)::
+
+    baseline = "reference"        # or "file.py:function", a visible slow version
+    inputs = "perf_input"         # def perf_input(n, rng) -> tuple of arguments (cases.py)
+    sizes = [1000, 100000]        # the verdict on speed is about the largest size
+    faster_by = 50                # or: slower_by_at_most = 2.0
+    growth = "linear"             # optional: cost grows no faster than this across sizes
+
+How it measures, and why:
+
+- Each measurement is one sandbox run of ``grader.harness.perf:main``: the input is
+  built, the harness calls ``child.mark()`` before any line of the timed module has
+  run, then the module runs and the function is called ``k`` times. The CPU time
+  after the mark is read by the trusted side from outside the child
+  (``RunResult.cpu_after_mark_seconds``): no clock the submission can patch plays
+  any part, and the submission cannot move the mark (the first one counts).
+- ``k`` is calibrated per side so that a run's timed part lasts about
+  ``TIMED_SECONDS``: long enough to dwarf the clock's resolution, short enough to
+  keep a check at a few seconds.
+- Baseline and submission are timed in alternating runs (A B, B A, A B, ...) within
+  the same grading run, and the verdict uses the median over rounds of the paired
+  ratio baseline/submission. Load on the machine slows both sides of a pair alike,
+  so it cancels in the ratio; the median discards rounds where it did not.
+- When the ratio lands within ``NEAR`` of the threshold, more rounds are measured
+  (up to ``MAX_ROUNDS``) before the verdict.
+- With ``growth``, the submission is also timed at every other size and the slope
+  of log(time) against log(n) is fitted; it may exceed the slope of the named class
+  over the same sizes by at most ``GROWTH_SLACK``.
+
+The result's ``details`` carry the ratio, the threshold and the fitted exponent, and
+a failing result says in one sentence how far off the submission is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from grader import messages
+from grader.checks.base import Check, CheckResult, GradingContext
+from grader.checks.common import result, target_of
+from grader.sandbox.api import Limits, Outcome, RunResult
+
+PERF_TASK = "grader.harness.perf:main"
+TIMED_SECONDS = 0.05  # CPU per run's timed part
+CALIBRATE_MIN_SECONDS = 0.01  # a calibration run shorter than this is repeated with more calls
+MAX_CALLS = 10**6
+ROUNDS = 5  # paired rounds for every verdict
+EXTRA_ROUNDS = 6  # added per re-measurement near the threshold
+MAX_ROUNDS = 17
+NEAR = 1.25  # "near the threshold": within this factor of it
+GROWTH_ROUNDS = 3  # runs per smaller size for the growth fit
+GROWTH_SLACK = 0.45  # allowed excess of the fitted exponent over the class's (caches)
+RUN_BUDGET = 0.5  # a run's timed part uses at most this share of the CPU limit
+WALL_PER_CPU = 4  # timing runs get this much wall time per second of CPU limit
+
+_GROWTH: dict[str, Any] = {
+    "constant": lambda n: 1.0,
+    "logarithmic": lambda n: math.log(max(n, 2)),
+    "linear": lambda n: float(n),
+    "linearithmic": lambda n: n * math.log(max(n, 2)),
+    "quadratic": lambda n: float(n) ** 2,
+}
+_GROWTH_WORDS = {
+    "constant": "a constant",
+    "logarithmic": "log n",
+    "linear": "n",
+    "linearithmic": "n log n",
+    "quadratic": "n squared",
+}
+
+
+class StudentRunFailed(Exception):
+    """The submission failed in a timing run: the check fails with this reason."""
+
+    def __init__(self, reason: str, n: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.n = n
+
+
+@dataclass(frozen=True)
+class Side:
+    """One thing to time: a module's source and the function in it."""
+
+    label: str  # "submission" or "baseline"
+    source: str
+    filename: str
+    function: str
+
+    @property
+    def is_student(self) -> bool:
+        return self.label == "submission"
+
+
+def _reason(run: RunResult) -> str:
+    if run.outcome is Outcome.TIME_LIMIT:
+        return "it ran out of time"
+    if run.outcome is Outcome.MEMORY_LIMIT:
+        return "it ran out of memory"
+    if run.outcome is Outcome.OUTPUT_LIMIT:
+        return "it printed too much output"
+    if run.outcome is Outcome.EXCEPTION:
+        return f"it raised {run.exc_type or 'an exception'}"
+    if run.outcome is Outcome.OK:
+        return "its running time could not be measured"
+    return "it crashed the Python process"
+
+
+class Timer:
+    """Runs timing runs for one check and turns them into seconds per call."""
+
+    def __init__(self, ctx: GradingContext, cases_source: str, inputs: str, limits: Limits):
+        self.ctx = ctx
+        self.cases_source = cases_source
+        self.inputs = inputs
+        self.limits = limits
+        self.runs = 0
+
+    def seconds(self, side: Side, n: int, calls: int) -> float:
+        """CPU seconds of ``calls`` calls at size ``n``, measured outside the child."""
+        payload = {
+            "source": side.source,
+            "filename": side.filename,
+            "function": side.function,
+            "cases_source": self.cases_source,
+            "inputs": self.inputs,
+            "n": n,
+            "seed": self.ctx.seed * 1_000_003 + n,  # the same input for both sides
+            "calls": calls,
+        }
+        run = self.ctx.run_sandbox(PERF_TASK, payload, self.limits)
+        self.runs += 1
+        measured = run.cpu_after_mark_seconds
+        if run.ok and measured is not None:
+            return max(float(measured), 0.0)
+        if run.outcome is Outcome.SANDBOX_ERROR or not side.is_student:
+            # The baseline is the question's own code: its failure is never the student's.
+            raise RuntimeError(
+                f"{side.label} timing run failed at n={n}: {run.outcome.value} "
+                f"{run.exc_type} {run.detail}".strip()
+            )
+        raise StudentRunFailed(_reason(run), n)
+
+    def calibrate(self, side: Side, n: int) -> tuple[int, float]:
+        """``(calls per run, seconds per call)`` so a run's timed part is about TIMED_SECONDS."""
+        calls = 1
+        while True:
+            took = self.seconds(side, n, calls)
+            if took >= CALIBRATE_MIN_SECONDS or calls >= MAX_CALLS:
+                break
+            grow = 1000 if took <= 0 else math.ceil(2 * CALIBRATE_MIN_SECONDS / took)
+            calls = min(MAX_CALLS, calls * max(10, min(grow, 1000)))
+        per_call = max(took / calls, 1e-9)
+        budget = max(1, math.floor(RUN_BUDGET * self.limits.cpu_seconds / per_call))
+        wanted = math.ceil(TIMED_SECONDS / per_call - 1e-6)  # not 2 calls for 0.1000001
+        return max(1, min(wanted, budget, MAX_CALLS)), per_call
+
+
+def _fit_slope(points: list[tuple[int, float]]) -> float:
+    """Least-squares slope of log(seconds) against log(n)."""
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(max(t, 1e-12)) for _, t in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+
+
+def growth_limit(growth: str, sizes: list[int]) -> float:
+    """The largest exponent accepted for ``growth`` over ``sizes`` (class slope + slack)."""
+    g = _GROWTH[growth]
+    lo, hi = min(sizes), max(sizes)
+    return math.log(g(hi) / g(lo)) / math.log(hi / lo) + GROWTH_SLACK
+
+
+def _speed_words(ratio: float) -> str:
+    if ratio >= 1:
+        return f"{ratio:.1f}x faster"
+    return f"{1 / ratio:.1f}x slower"
+
+
+class PerformanceCheck(Check):
+    kind = "performance"
+
+    def run(self, ctx: GradingContext) -> CheckResult:
+        spec = self.spec
+        opts: dict[str, Any] = dict(spec.options)
+        code = ctx.question.code
+        target = target_of(spec, ctx)
+        sizes = sorted({int(n) for n in opts["sizes"]})
+        growth = opts.get("growth")
+        if growth is not None and len(sizes) < 2:
+            raise ValueError("growth needs at least two sizes")
+        if not code.cases_source:
+            raise ValueError("a performance check needs the question's cases file")
+        limits = getattr(ctx, "limits", None) or Limits(
+            cpu_seconds=code.cpu_seconds, memory_mb=code.memory_mb
+        )
+        # CPU time is what is limited and measured; a busy machine stretches wall time,
+        # and a wall-clock kill there must not read as the student's slowness.
+        limits = dataclasses.replace(
+            limits, wall_seconds=max(limits.wall, WALL_PER_CPU * limits.cpu_seconds + 2)
+        )
+        timer = Timer(ctx, code.cases_source, opts["inputs"], limits)
+        student = Side("submission", ctx.source, "submission.py", target)
+        details: dict[str, Any] = {"n": sizes[-1]}
+        try:
+            if "faster_by" in opts or "slower_by_at_most" in opts:
+                baseline = self._baseline(opts.get("baseline", "reference"), code, target)
+                verdict = self._compare(timer, student, baseline, sizes[-1], opts, details)
+                if verdict is not None:
+                    details["runs"] = timer.runs
+                    return result(spec, False, verdict, details)
+            if growth is not None:
+                verdict = self._growth(timer, student, sizes, growth, details)
+                if verdict is not None:
+                    details["runs"] = timer.runs
+                    return result(spec, False, verdict, details)
+        except StudentRunFailed as failed:
+            details["runs"] = timer.runs
+            text = messages.PERF_FAILED.format(n=failed.n, reason=failed.reason)
+            return result(spec, False, text, details)
+        details["runs"] = timer.runs
+        return result(spec, True, details=details)
+
+    @staticmethod
+    def _baseline(baseline: str, code: Any, target: str) -> Side:
+        if baseline == "reference":
+            return Side("baseline", code.reference_source, "reference.py", target)
+        fname, _, fn = baseline.partition(":")
+        source = (getattr(code, "files", None) or {}).get(fname)
+        if source is None:
+            raise ValueError(f"baseline file {fname!r} is not part of the question")
+        return Side("baseline", source, fname, fn)
+
+    def _compare(
+        self,
+        timer: Timer,
+        student: Side,
+        baseline: Side,
+        n: int,
+        opts: dict[str, Any],
+        details: dict[str, Any],
+    ) -> str | None:
+        """Time both sides at ``n``; return the failing sentence, or None when fast enough."""
+        k_base, _ = timer.calibrate(baseline, n)
+        k_sub, _ = timer.calibrate(student, n)
+        ratios: list[float] = []
+        base_times: list[float] = []
+        sub_times: list[float] = []
+
+        def rounds(count: int) -> None:
+            for _ in range(count):
+                # Alternate which side goes first, so a trend in load favours neither.
+                order = (baseline, student) if len(ratios) % 2 == 0 else (student, baseline)
+                per_call = {}
+                for side in order:
+                    k = k_base if side is baseline else k_sub
+                    per_call[side.label] = max(timer.seconds(side, n, k) / k, 1e-12)
+                base_times.append(per_call["baseline"])
+                sub_times.append(per_call["submission"])
+                ratios.append(per_call["baseline"] / per_call["submission"])
+
+        faster = "faster_by" in opts
+        threshold = float(opts["faster_by"] if faster else opts["slower_by_at_most"])
+
+        def margin(speedup: float) -> float:
+            # > 1: passes by that factor; < 1: fails by that factor.
+            return speedup / threshold if faster else threshold * speedup
+
+        rounds(ROUNDS)
+        while 1 / NEAR < margin(statistics.median(ratios)) < NEAR and len(ratios) < MAX_ROUNDS:
+            rounds(min(EXTRA_ROUNDS, MAX_ROUNDS - len(ratios)))
+        speedup = statistics.median(ratios)
+        details.update(
+            {
+                "ratio": round(speedup, 4),
+                "threshold": threshold,
+                "mode": "faster_by" if faster else "slower_by_at_most",
+                "rounds": len(ratios),
+                "ratio_min": round(min(ratios), 4),
+                "ratio_max": round(max(ratios), 4),
+                "seconds_per_call": {
+                    "submission": statistics.median(sub_times),
+                    "baseline": statistics.median(base_times),
+                },
+            }
+        )
+        if margin(speedup) >= 1:
+            return None
+        template = messages.PERF_TOO_SLOW if faster else messages.PERF_SLOWER_THAN_ALLOWED
+        return template.format(speed=_speed_words(speedup), n=n, factor=threshold)
+
+    def _growth(
+        self,
+        timer: Timer,
+        student: Side,
+        sizes: list[int],
+        growth: str,
+        details: dict[str, Any],
+    ) -> str | None:
+        points: list[tuple[int, float]] = []
+        known = details.get("seconds_per_call", {}).get("submission")
+        for n in sizes:
+            if n == sizes[-1] and known is not None:
+                points.append((n, known))
+                continue
+            k, _ = timer.calibrate(student, n)
+            times = [timer.seconds(student, n, k) / k for _ in range(GROWTH_ROUNDS)]
+            points.append((n, statistics.median(times)))
+        exponent = _fit_slope(points)
+        limit = growth_limit(growth, sizes)
+        details.update(
+            {
+                "growth": growth,
+                "growth_exponent": round(exponent, 3),
+                "growth_limit": round(limit, 3),
+                "seconds_by_size": {str(n): t for n, t in points},
+            }
+        )
+        if exponent <= limit:
+            return None
+        return messages.PERF_GROWTH.format(
+            exponent=exponent, n_min=sizes[0], n_max=sizes[-1], growth=_GROWTH_WORDS[growth]
+        )

@@ -1,0 +1,53 @@
+"""``kind = "scope"``: which names a function's code keeps where.
+
+Options (each a list that must match exactly, in any order):
+
+- ``locals``: ``co_varnames`` (arguments and local variables);
+- ``cellvars``: ``co_cellvars`` (locals that inner functions capture);
+- ``freevars``: ``co_freevars`` (variables captured from enclosing functions);
+- ``names``: ``co_names`` (globals, builtins and attribute names used).
+
+The code object is the trusted side's own compile of the submission, so these are
+the names CPython itself assigned, not anything the submission can report.
+"""
+
+from __future__ import annotations
+
+from grader import messages
+from grader.checks.base import Check, CheckResult, GradingContext
+from grader.checks.common import code_or_failure, result
+
+FIELDS: dict[str, tuple[str, str]] = {
+    # option -> (code attribute, words for a student)
+    "locals": ("co_varnames", "local variables"),
+    "cellvars": ("co_cellvars", "cell variables"),
+    "freevars": ("co_freevars", "free variables"),
+    "names": ("co_names", "global and attribute names"),
+}
+
+
+def _shown(names: set[str]) -> str:
+    return "[" + ", ".join(sorted(names)) + "]" if names else "none"
+
+
+class ScopeCheck(Check):
+    kind = "scope"
+
+    def run(self, ctx: GradingContext) -> CheckResult:
+        spec = self.spec
+        target, code, failure = code_or_failure(spec, ctx)
+        if failure is not None or code is None:
+            return failure  # type: ignore[return-value]
+        details: dict[str, list[str]] = {}
+        for option, (attr, words) in FIELDS.items():
+            if option not in spec.options:
+                continue
+            expected = set(spec.options[option])
+            got = set(getattr(code, attr))
+            details[option] = sorted(got)
+            if got != expected:
+                text = messages.SCOPE_MISMATCH.format(
+                    target=target, field=words, got=_shown(got), expected=_shown(expected)
+                )
+                return result(spec, False, text, details)
+        return result(spec, True, details=details)

@@ -1,0 +1,12 @@
+"""Run untrusted Python isolated, limited and warm.
+
+``run(task, payload, limits)`` executes the harness function ``task`` inside a
+fresh sandbox and returns a :class:`RunResult`. ``grader.sandbox.fake.run`` has
+the same signature without any isolation (pipeline tests only). See
+``docs/grading.md``, section "The sandbox".
+"""
+
+from grader.sandbox.api import Limits, Outcome, RunResult, SandboxUnavailable
+from grader.sandbox.runner import run
+
+__all__ = ["Limits", "Outcome", "RunResult", "SandboxUnavailable", "run"]
