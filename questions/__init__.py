@@ -1,0 +1,1 @@
+"""Question banks: the file format (``questions.format``) and answer scoring."""

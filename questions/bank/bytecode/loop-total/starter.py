@@ -1,0 +1,3 @@
+def total(xs):
+    """Add up xs with a for loop and +=."""
+    ...

@@ -1,0 +1,2 @@
+def names_used(src):
+    return sorted(compile(src, "<string>", "eval").co_names)

@@ -1,0 +1,3 @@
+def names_used(src):
+    """Return the sorted names in co_names of the compiled expression src."""
+    ...

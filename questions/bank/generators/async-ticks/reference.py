@@ -1,0 +1,3 @@
+async def ticks(n):
+    for i in range(n):
+        yield i

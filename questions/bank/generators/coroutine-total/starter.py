@@ -1,0 +1,6 @@
+async def double(v):
+    ...
+
+
+async def total_of(values):
+    ...

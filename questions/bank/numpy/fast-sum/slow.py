@@ -1,0 +1,5 @@
+def pysum(x):
+    s = 0
+    for i in x:
+        s += i
+    return s

@@ -1,0 +1,3 @@
+def freeze(obj):
+    """Return an immutable copy of the nested lists, sets and dicts in obj."""
+    ...

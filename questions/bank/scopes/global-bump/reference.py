@@ -1,0 +1,7 @@
+COUNT = 0
+
+
+def bump(k):
+    global COUNT
+    COUNT += k
+    return COUNT

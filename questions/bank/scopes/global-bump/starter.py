@@ -1,0 +1,5 @@
+COUNT = 0
+
+
+def bump(k):
+    ...

@@ -1,0 +1,5 @@
+def make_counter(x):
+    def c(y):
+        ...
+
+    return c

@@ -1,0 +1,12 @@
+def broken(x):
+    def c(y):
+        ...
+
+    return c
+
+
+def fixed(x):
+    def c(y):
+        ...
+
+    return c
