@@ -1,0 +1,768 @@
+"""The write side of quizzes: every change to an attempt goes through here.
+
+Each action takes ``now`` from its caller (one ``timezone.now()`` per request or task
+run), and refuses with ``QuizError(message)`` whose message a student can read.
+State changes that two processes might race for (submitting, saving after a submit)
+are claimed atomically in the database, so a timer submit and a student submit never
+both grade an attempt, and no save slips in after grading has read the answers."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Q
+
+from grader.django.models import Submission
+from questions import format as qformat
+from questions.models import Question
+from quizsite.accounts import access
+from quizsite.quizzes import content, grading, messages, timing
+from quizsite.quizzes.models import (
+    Answer,
+    AnswerRevision,
+    AnswerTry,
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    FeedbackRelease,
+    GradingStatus,
+    LateSave,
+    Quiz,
+    QuizOverride,
+    SubmittedBy,
+    TimeAddition,
+)
+
+log = logging.getLogger(__name__)
+
+
+class QuizError(Exception):
+    """A refusal with a message for the student (from ``messages``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    accepted: bool
+    late: bool  # refused because it arrived after deadline + grace
+    revision: int  # the answer's revision now (unchanged when refused)
+    saved_at: datetime | None
+    message: str
+    seconds_left: int = 0
+
+
+# --------------------------------------------------------------------------- overrides
+
+
+def _generosity(quiz: Quiz, override: QuizOverride) -> tuple[datetime, timedelta]:
+    extra, percent = timing.extra_of(override)
+    limit = quiz.time_limit or timedelta(0)
+    return (override.closes_at or quiz.closes_at, extra + limit * percent / 100)
+
+
+def pick_override(quiz: Quiz, user_id: int, overrides: list[QuizOverride]) -> QuizOverride | None:
+    """A student's own override beats any group's; of several groups the most generous
+    (latest close, then most extra time) applies."""
+    own = [o for o in overrides if o.user_id == user_id]
+    if own:
+        return own[0]
+    groups = [
+        o for o in overrides if o.group_id and any(m.pk == user_id for m in o.group.members.all())
+    ]
+    if not groups:
+        return None
+    return max(groups, key=lambda o: _generosity(quiz, o))
+
+
+def override_for(quiz: Quiz, user) -> QuizOverride | None:
+    """The override that applies to ``user`` on ``quiz``, if any."""
+    overrides = list(
+        QuizOverride.objects.filter(quiz=quiz)
+        .filter(Q(user=user) | Q(group__members=user))
+        .select_related("group")
+        .prefetch_related("group__members")
+        .distinct()
+    )
+    return pick_override(quiz, user.pk, overrides) if overrides else None
+
+
+def _deadline_for(attempt: Attempt, override: QuizOverride | None) -> datetime:
+    return timing.attempt_deadline(
+        quiz=attempt.quiz,
+        override=override,
+        started_at=attempt.started_at,
+        added=attempt.added_time,
+    )
+
+
+def recompute_deadlines(quiz: Quiz) -> int:
+    """After the quiz's window or its overrides changed: store the new deadline of every
+    running attempt. Returns how many changed."""
+    overrides = list(
+        quiz.overrides.select_related("group").prefetch_related("group__members").all()
+    )
+    changed = []
+    with transaction.atomic():
+        # Locked, so time that staff add meanwhile is not overwritten with an older sum.
+        running = Attempt.objects.select_for_update().filter(
+            quiz=quiz, status=AttemptStatus.IN_PROGRESS
+        )
+        for attempt in running:
+            attempt.quiz = quiz
+            new = _deadline_for(attempt, pick_override(quiz, attempt.user_id, overrides))
+            if new != attempt.deadline:
+                attempt.deadline = new
+                changed.append(attempt)
+        Attempt.objects.bulk_update(changed, ["deadline"])
+    return len(changed)
+
+
+# ------------------------------------------------------------------------ starting
+
+
+def _seed(*parts: Any) -> random.Random:
+    # String seeds hash with SHA-512: stable across processes and Python runs.
+    return random.Random(":".join(str(p) for p in parts))
+
+
+def draw_questions(quiz: Quiz, user, number: int) -> list[tuple[Question, float, int]]:
+    """(question, points, variant seed) for one student's attempt, the same every time
+    for the same quiz, student and attempt number. Retired questions and questions
+    without a current version are never drawn; a question is drawn at most once."""
+    rng = _seed("quiz", quiz.pk, "user", user.pk, "attempt", number)
+    # Versions without their files: content.parsed needs only id and hash when cached.
+    questions = Question.objects.select_related("current").defer("current__files")
+    pools = list(quiz.pools.prefetch_related(Prefetch("questions", queryset=questions)))
+    live: list[Question] | None = None
+    taken: set[int] = set()
+    drawn: list[tuple[Question, float | None]] = []
+    for pool in pools:
+        if pool.topic:
+            if live is None:
+                live = list(questions.filter(retired=False, current__isnull=False))
+            candidates = [q for q in live if pool.topic in (q.topics or [])]
+        else:
+            candidates = [q for q in pool.questions.all() if not q.retired and q.current_id]
+        candidates = sorted(
+            (q for q in candidates if q.pk not in taken), key=lambda q: (q.bank, q.path)
+        )
+        picked = rng.sample(range(len(candidates)), min(pool.count, len(candidates)))
+        # Without shuffling, questions keep the bank's order within their pool.
+        for q in (candidates[i] for i in sorted(picked)):
+            taken.add(q.pk)
+            drawn.append((q, pool.points))
+    if quiz.shuffle:
+        rng.shuffle(drawn)
+    result = []
+    for q, points in drawn:
+        own = content.parsed(q.current).points
+        result.append((q, float(points if points is not None else own), rng.randrange(2**31)))
+    return result
+
+
+def _resumable(quiz: Quiz, user, now: datetime) -> Attempt | None:
+    """The student's running attempt, unless its time is up (then it is submitted)."""
+    running = Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS).first()
+    if running is None:
+        return None
+    running.quiz = quiz
+    return None if expire_if_due(running, now=now) else running
+
+
+def start_attempt(quiz: Quiz, user, *, now: datetime) -> Attempt:
+    """The student's running attempt, or a new one with its questions drawn."""
+    if not access.is_student(user, quiz.course):
+        raise QuizError(messages.NOT_A_STUDENT)
+    running = _resumable(quiz, user, now)
+    if running is not None:
+        return running
+    override = override_for(quiz, user)
+    opens, closes = timing.effective_window(quiz, override)
+    state = timing.window_state(opens=opens, closes=closes, now=now)
+    if state == "upcoming":
+        raise QuizError(messages.NOT_OPEN_YET)
+    if state == "closed":
+        raise QuizError(messages.CLOSED)
+    used = Attempt.objects.filter(quiz=quiz, user=user).count()
+    if used >= quiz.attempts_allowed:
+        # A racing request (a double click) may have started it a moment ago.
+        running = _resumable(quiz, user, now)
+        if running is not None:
+            return running
+        raise QuizError(messages.NO_ATTEMPTS_LEFT)
+    number = used + 1
+    drawn = draw_questions(quiz, user, number)
+    if not drawn:
+        raise QuizError(messages.NO_QUESTIONS)
+    attempt = Attempt(
+        quiz=quiz,
+        user=user,
+        number=number,
+        started_at=now,
+        max_score=round(sum(points for _, points, _ in drawn), 6),
+    )
+    attempt.deadline = _deadline_for(attempt, override)
+    try:
+        with transaction.atomic():
+            attempt.save()
+            aqs = AttemptQuestion.objects.bulk_create(
+                AttemptQuestion(
+                    attempt=attempt,
+                    position=i,
+                    question_version_id=q.current_id,
+                    seed=seed,
+                    points=points,
+                )
+                for i, (q, points, seed) in enumerate(drawn, start=1)
+            )
+            Answer.objects.bulk_create(Answer(attempt_question=aq) for aq in aqs)
+    except IntegrityError:
+        # A second request started the same attempt a moment earlier: use that one.
+        running = Attempt.objects.filter(
+            quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS
+        ).first()
+        if running is None:
+            raise
+        return running
+    return attempt
+
+
+# -------------------------------------------------------------------------- saving
+
+
+def _questions():
+    """Attempt questions with their answer and question in one query. A version's files
+    are left out: content.parsed keeps each version parsed per process and reads them
+    only when it has not seen the version yet."""
+    return AttemptQuestion.objects.select_related("answer", "question_version__question").defer(
+        "question_version__files"
+    )
+
+
+def _cutoff(attempt: Attempt) -> datetime:
+    return attempt.deadline + attempt.quiz.grace
+
+
+def expire_if_due(attempt: Attempt, *, now: datetime) -> bool:
+    """Submit a running attempt whose deadline plus grace has passed (on access, so
+    the result does not wait for the periodic sweep). True if it is no longer running."""
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return True
+    if timing.accepts_save(deadline=attempt.deadline, grace=attempt.quiz.grace, now=now):
+        return False
+    submit_attempt(attempt, now=now, by=SubmittedBy.TIMER)
+    return True
+
+
+def save_answer(attempt: Attempt, position: int, value: Any, *, now: datetime) -> SaveResult:
+    """Autosave one answer. Every accepted change keeps a revision; saving the value
+    already stored is acknowledged without a new revision (a retried request). A save
+    after deadline + grace, or after the attempt was submitted, is refused and logged
+    in LateSave, never stored as an answer."""
+    expire = False
+    with transaction.atomic():
+        # Lock the attempt: a submit (which claims this row) and a save never interleave.
+        # The lock is its own statement on purpose: a statement that waits for a lock
+        # still returns the other tables' rows as they were when it began, so reading the
+        # answer in the same query could return a revision a racing save already used.
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked.quiz = attempt.quiz
+        try:
+            aq = _questions().get(attempt_id=locked.pk, position=position)
+        except AttemptQuestion.DoesNotExist:
+            raise QuizError(messages.NO_SUCH_QUESTION) from None
+        answer = aq.answer
+        in_time = timing.accepts_save(deadline=locked.deadline, grace=locked.quiz.grace, now=now)
+        if locked.status != AttemptStatus.IN_PROGRESS or not in_time:
+            LateSave.objects.create(
+                attempt_question=aq,
+                value=value,
+                received_at=now,
+                reason="late" if not in_time else "submitted",
+            )
+            expire = locked.status == AttemptStatus.IN_PROGRESS
+            result = SaveResult(
+                accepted=False,
+                late=not in_time,
+                revision=answer.revision,
+                saved_at=answer.saved_at,
+                message=messages.LATE_SAVE if not in_time else messages.ALREADY_SUBMITTED,
+            )
+        else:
+            try:
+                value = content.normalise_value(aq.question_version.question.type, value)
+            except ValueError:
+                raise QuizError(messages.BAD_VALUE) from None
+            in_grace = now > locked.deadline
+            if answer.revision == 0 or answer.value != value:
+                answer.value = value
+                answer.saved_at = now
+                answer.revision += 1
+                answer.save(update_fields=["value", "saved_at", "revision"])
+                AnswerRevision.objects.create(
+                    answer=answer,
+                    revision=answer.revision,
+                    value=value,
+                    saved_at=now,
+                    in_grace=in_grace,
+                )
+            result = SaveResult(
+                accepted=True,
+                late=False,
+                revision=answer.revision,
+                saved_at=answer.saved_at,
+                message=messages.SAVED_IN_GRACE if in_grace else messages.SAVED,
+                seconds_left=timing.seconds_left(deadline=locked.deadline, now=now),
+            )
+    if expire:
+        expire_if_due(locked, now=now)
+    return result
+
+
+# ------------------------------------------------------------------------- grading
+
+
+def _grade_now(
+    aq: AttemptQuestion, value: Any, user
+) -> tuple[str, float | None, Submission | None]:
+    """(status, points, submission) for one answer value: non-code at once, code sent
+    to the grader (pending until its result arrives)."""
+    try:
+        question = content.variant(aq.question_version, aq.seed)
+        if question.type != "code":
+            return grading.GRADED, grading.score_value(question, value, aq.points), None
+    except Exception:
+        # A broken question (e.g. its variant generator fails for this seed) must not keep
+        # the attempt from being submitted, nor cost the student: staff decide.
+        log.exception("could not grade attempt question %s", aq.pk)
+        return grading.FAILED, None, None
+    if grading.is_blank(value):
+        return grading.GRADED, 0.0, None
+    from grader.django.actions import submit_code
+
+    submission = submit_code(
+        aq.question_version, value, user=user, seed=aq.seed, purpose=Submission.Purpose.ANSWER
+    )
+    return grading.PENDING, None, submission
+
+
+def _homework_final_tries(attempt: Attempt, aqs: list[AttemptQuestion], now: datetime) -> None:
+    """At the due date, grade each saved answer that was changed since its last try
+    (or never tried), if tries are left."""
+    quiz = attempt.quiz
+    for aq in aqs:
+        answer = aq.answer
+        if grading.is_blank(answer.value) or answer.tries >= quiz.homework_tries:
+            continue
+        last = answer.graded_tries.order_by("-number").first()
+        if last is not None and last.value == answer.value:
+            continue
+        _record_try(attempt, aq, answer, now)
+
+
+def _record_try(attempt: Attempt, aq: AttemptQuestion, answer: Answer, now: datetime) -> AnswerTry:
+    status, points, submission = _grade_now(aq, answer.value, attempt.user)
+    answer.tries += 1
+    graded_try = AnswerTry.objects.create(
+        answer=answer,
+        number=answer.tries,
+        value=answer.value,
+        created_at=now,
+        points=points,
+        grading_status=status,
+        submission=submission,
+    )
+    _combine_homework(answer, attempt.quiz.homework_policy)
+    answer.save(update_fields=["tries", "points", "grading_status", "feedback", "submission"])
+    return graded_try
+
+
+def _combine_homework(answer: Answer, policy: str) -> None:
+    tries = list(answer.graded_tries.order_by("number"))
+    answer.grading_status, answer.points = grading.combine_tries(
+        ((t.grading_status, t.points) for t in tries), policy
+    )
+    if tries:
+        counted = tries[-1]
+        if policy != "last" and answer.grading_status == grading.GRADED:
+            counted = max(tries, key=lambda t: (t.points or 0.0, t.number))
+        answer.feedback = counted.feedback
+        answer.submission = counted.submission
+
+
+def _store_score(attempt: Attempt) -> None:
+    answers = Answer.objects.filter(attempt_question__attempt=attempt).values_list(
+        "grading_status", "points"
+    )
+    attempt.score = grading.attempt_score(answers)
+    Attempt.objects.filter(pk=attempt.pk).update(score=attempt.score)
+
+
+def _grade_attempt(attempt: Attempt, now: datetime) -> None:
+    aqs = list(_questions().filter(attempt=attempt).order_by("position"))
+    if attempt.quiz.is_homework:
+        _homework_final_tries(attempt, aqs, now)
+        for aq in aqs:
+            if aq.answer.tries == 0:
+                # Never tried and nothing to try: a zero, graded.
+                aq.answer.grading_status, aq.answer.points = grading.GRADED, 0.0
+                aq.answer.save(update_fields=["grading_status", "points"])
+    else:
+        changed = []
+        for aq in aqs:
+            answer = aq.answer
+            status, points, submission = _grade_now(aq, answer.value, attempt.user)
+            answer.grading_status, answer.points, answer.submission = status, points, submission
+            changed.append(answer)
+        Answer.objects.bulk_update(changed, ["grading_status", "points", "submission"])
+    _store_score(attempt)
+
+
+def submit_attempt(attempt: Attempt, *, now: datetime, by: str = SubmittedBy.STUDENT) -> Attempt:
+    """Submit and grade. Idempotent: only the caller that moves the row from
+    in_progress to submitted grades it; everyone else gets the attempt as it is."""
+    if by == SubmittedBy.STUDENT:
+        # The stored deadline may have moved (staff added time) since this object was read.
+        attempt.refresh_from_db(fields=["deadline"])
+        if not timing.accepts_save(deadline=attempt.deadline, grace=attempt.quiz.grace, now=now):
+            by = SubmittedBy.TIMER  # the time ran out before the student's click reached us
+    with transaction.atomic():
+        claimed = (
+            Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
+                status=AttemptStatus.SUBMITTED, submitted_at=now, submitted_by=by
+            )
+            == 1
+        )
+        if claimed:
+            attempt.refresh_from_db()
+            _grade_attempt(attempt, now)
+    attempt.refresh_from_db()
+    return attempt
+
+
+def record_code_result(submission: Submission) -> int:
+    """A code submission finished: update the answer (or homework try) it belongs to
+    and the attempt's score. An ``error`` is never a zero: the answer is marked
+    failed for staff and the attempt's score stays pending. Returns answers updated."""
+    if submission.purpose != Submission.Purpose.ANSWER or not submission.is_done:
+        return 0
+    updated = 0
+    with transaction.atomic():
+        for graded_try in AnswerTry.objects.select_related(
+            "answer__attempt_question__attempt__quiz"
+        ).filter(submission=submission):
+            aq = graded_try.answer.attempt_question
+            Attempt.objects.select_for_update().filter(pk=aq.attempt_id).first()
+            graded_try.grading_status, graded_try.points, graded_try.feedback = _code_outcome(
+                submission, aq.points
+            )
+            graded_try.save(update_fields=["grading_status", "points", "feedback"])
+            answer = graded_try.answer
+            _combine_homework(answer, aq.attempt.quiz.homework_policy)
+            answer.save(update_fields=["points", "grading_status", "feedback", "submission"])
+            _store_score(aq.attempt)
+            updated += 1
+        for answer in Answer.objects.select_related("attempt_question__attempt").filter(
+            submission=submission, tries=0
+        ):
+            aq = answer.attempt_question
+            Attempt.objects.select_for_update().filter(pk=aq.attempt_id).first()
+            answer.grading_status, answer.points, answer.feedback = _code_outcome(
+                submission, aq.points
+            )
+            answer.save(update_fields=["grading_status", "points", "feedback"])
+            _store_score(aq.attempt)
+            updated += 1
+    return updated
+
+
+def reconcile_code_results() -> int:
+    """Apply every finished code result that an answer or try is still waiting for (a
+    result whose signal was lost, e.g. the receiver failed). Returns results applied."""
+    done = [Submission.Status.GRADED, Submission.Status.ERROR]
+    ids = set(
+        Answer.objects.filter(
+            grading_status=GradingStatus.PENDING, submission__status__in=done
+        ).values_list("submission_id", flat=True)[:500]
+    )
+    ids |= set(
+        AnswerTry.objects.filter(
+            grading_status=GradingStatus.PENDING, submission__status__in=done
+        ).values_list("submission_id", flat=True)[:500]
+    )
+    applied = 0
+    for submission in Submission.objects.filter(pk__in=ids):
+        applied += record_code_result(submission)
+    return applied
+
+
+def _code_outcome(submission: Submission, points: float) -> tuple[str, float | None, list]:
+    earned = None
+    if submission.status == Submission.Status.GRADED:
+        earned = grading.points_from_result(submission.result, points)
+    if earned is None:
+        log.warning("quiz answer grading failed for submission %s", submission.pk)
+        return grading.FAILED, None, []
+    return grading.GRADED, earned, grading.student_feedback(submission.result)
+
+
+def expire_due(*, now: datetime) -> int:
+    """Submit every running attempt whose deadline plus grace has passed. Returns how
+    many this call submitted (another process may have submitted some first)."""
+    cutoff = ExpressionWrapper(F("deadline") + F("quiz__grace"), output_field=DateTimeField())
+    due = (
+        Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS, deadline__lt=now)
+        .annotate(cutoff=cutoff)
+        .filter(cutoff__lt=now)
+        .select_related("quiz")
+        .order_by("deadline")
+    )
+    count = 0
+    for attempt in due:
+        try:
+            before = attempt.status
+            attempt = submit_attempt(attempt, now=now, by=SubmittedBy.TIMER)
+            if before == AttemptStatus.IN_PROGRESS and attempt.submitted_at == now:
+                count += 1
+        except Exception:
+            # One broken attempt must not stop the sweep for everyone else.
+            log.exception("could not expire attempt %s", attempt.pk)
+    return count
+
+
+# ------------------------------------------------------------------------- staff
+
+
+def add_time(attempt: Attempt, minutes: int, *, by, now: datetime) -> Attempt:
+    """Give a running attempt more time (staff; the view checks who may). Recorded
+    with who and when; may run past the window's close."""
+    if minutes <= 0:
+        raise QuizError(messages.ADD_TIME_POSITIVE)
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if locked.status != AttemptStatus.IN_PROGRESS:
+            raise QuizError(messages.ADD_TIME_FINISHED)
+        locked.added_time += timedelta(minutes=minutes)
+        locked.deadline = _deadline_for(locked, override_for(locked.quiz, locked.user))
+        locked.save(update_fields=["added_time", "deadline"])
+        TimeAddition.objects.create(attempt=locked, minutes=minutes, added_by=by, added_at=now)
+    return locked
+
+
+def set_answer_points(answer: Answer, points: float, *, by, now: datetime) -> Answer:
+    """Staff grade an answer by hand (e.g. after a grading failure); the attempt's
+    score follows."""
+    with transaction.atomic():
+        aq = answer.attempt_question
+        Attempt.objects.select_for_update().filter(pk=aq.attempt_id).first()
+        answer.points = max(0.0, min(float(points), aq.points))
+        answer.grading_status = GradingStatus.GRADED
+        answer.save(update_fields=["points", "grading_status"])
+        _store_score(aq.attempt)
+    log.info("answer %s graded by hand by %s at %s", answer.pk, by, now.isoformat())
+    return answer
+
+
+def release_feedback(quiz: Quiz, *, now: datetime) -> Quiz:
+    """Staff release results of a "manual" quiz."""
+    quiz.released_at = now
+    quiz.save(update_fields=["released_at"])
+    return quiz
+
+
+# --------------------------------------------------------------------- the student
+
+
+def _running_question(attempt: Attempt, position: int, now: datetime) -> AttemptQuestion:
+    if expire_if_due(attempt, now=now):
+        raise QuizError(
+            messages.LATE_SAVE
+            if not timing.accepts_save(deadline=attempt.deadline, grace=attempt.quiz.grace, now=now)
+            else messages.ALREADY_SUBMITTED
+        )
+    try:
+        return _questions().get(attempt=attempt, position=position)
+    except AttemptQuestion.DoesNotExist:
+        raise QuizError(messages.NO_SUCH_QUESTION) from None
+
+
+def run_visible_tests(attempt: Attempt, position: int, code: str, *, now: datetime) -> Submission:
+    """A trial run on the visible tests: graded like an answer, never counted."""
+    aq = _running_question(attempt, position, now)
+    if aq.question_version.question.type != "code":
+        raise QuizError(messages.NOT_CODE)
+    try:
+        code = content.normalise_value("code", code)
+    except ValueError:
+        raise QuizError(messages.BAD_VALUE) from None
+    from grader.django.actions import submit_code
+
+    return submit_code(
+        aq.question_version,
+        code or "",
+        user=attempt.user,
+        seed=aq.seed,
+        purpose=Submission.Purpose.VISIBLE_TESTS,
+    )
+
+
+def grade_try(attempt: Attempt, position: int, *, now: datetime) -> AnswerTry:
+    """Homework: grade the saved answer to one question as one of its tries."""
+    if not attempt.quiz.is_homework:
+        raise QuizError(messages.NOT_HOMEWORK)
+    with transaction.atomic():
+        Attempt.objects.select_for_update().filter(pk=attempt.pk).first()
+        attempt.refresh_from_db(fields=["status", "deadline"])
+        aq = _running_question(attempt, position, now)
+        answer = aq.answer
+        if grading.is_blank(answer.value):
+            raise QuizError(messages.NOTHING_TO_GRADE)
+        if answer.tries >= attempt.quiz.homework_tries:
+            raise QuizError(messages.NO_TRIES_LEFT)
+        graded_try = _record_try(attempt, aq, answer, now)
+        _store_score(attempt)
+    return graded_try
+
+
+def latest_close(quiz: Quiz) -> datetime:
+    """When the window has closed for everyone, overrides included."""
+    closes = [quiz.closes_at]
+    closes += [c for c in quiz.overrides.values_list("closes_at", flat=True) if c is not None]
+    return max(closes)
+
+
+def results_visible(attempt: Attempt, *, now: datetime) -> bool:
+    """May the student see scores and feedback of this attempt now?"""
+    if attempt.status != AttemptStatus.SUBMITTED:
+        return False
+    quiz = attempt.quiz
+    if quiz.feedback_release == FeedbackRelease.IMMEDIATE:
+        return True
+    if quiz.feedback_release == FeedbackRelease.MANUAL:
+        return quiz.released_at is not None and quiz.released_at <= now
+    if now < latest_close(quiz):
+        return False
+    # Someone still writing on staff-added time: wait for them too.
+    return not Attempt.objects.filter(
+        quiz=quiz, status=AttemptStatus.IN_PROGRESS, deadline__gte=now - quiz.grace
+    ).exists()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _shown(aq: AttemptQuestion):
+    """The student's variant of the question; if it cannot be built (a broken stored
+    question), a stand-in that says so, so the rest of the attempt stays usable."""
+    try:
+        return content.variant(aq.question_version, aq.seed)
+    except Exception:
+        log.exception("could not show attempt question %s", aq.pk)
+        stored = aq.question_version.question
+        return qformat.Question(
+            id=stored.path,
+            title=stored.title,
+            type=stored.type,
+            prompt=messages.QUESTION_UNAVAILABLE,
+            points=aq.points,
+            topics=(),
+            content_hash="",
+        )
+
+
+def attempt_view_state(
+    attempt: Attempt, *, now: datetime, for_staff: bool = False
+) -> dict[str, Any]:
+    """Everything the attempt and results pages need, in plain data (JSON-ready except
+    ``prompt_html``, which is safe HTML). Expires the attempt first if it is due.
+
+    ``for_staff``: the course's staff see scores and feedback whatever the release
+    policy (the caller has checked that the viewer is staff of the course)."""
+    quiz = attempt.quiz
+    expire_if_due(attempt, now=now)
+    aqs = _questions().filter(attempt=attempt).order_by("position")
+    if quiz.is_homework:
+        aqs = aqs.prefetch_related("answer__graded_tries")
+    released = results_visible(attempt, now=now)
+    visible = released or for_staff
+    running = attempt.status == AttemptStatus.IN_PROGRESS
+    questions = []
+    for aq in aqs:
+        question = _shown(aq)
+        answer = aq.answer
+        item: dict[str, Any] = {
+            "position": aq.position,
+            "type": question.type,
+            "title": question.title,
+            "prompt_html": content.prompt_html(question),
+            "points": aq.points,
+            "options": (options := content.option_order(question, aq.seed)),
+            # For display: each option's value (what a save sends) and its inline Markdown
+            # rendered as safe HTML.
+            "choices": [{"value": o, "html": content.inline_html(o)} for o in options],
+            "value": answer.value,
+            "revision": answer.revision,
+            "saved_at": _iso(answer.saved_at),
+            "starter": content.starter_code(question),
+            "has_visible_tests": bool(
+                question.code and any(not t.hidden for t in question.code.tests)
+            ),
+            "result": None,
+        }
+        if quiz.is_homework:
+            tries = list(answer.graded_tries.all())
+            item["tries_used"] = answer.tries
+            item["tries_left"] = max(0, quiz.homework_tries - answer.tries)
+            item["tries"] = [
+                {
+                    "number": t.number,
+                    "points": t.points,
+                    "status": t.grading_status,
+                    "feedback": t.feedback,
+                }
+                for t in tries
+            ]
+        if visible or (quiz.is_homework and answer.tries):
+            item["result"] = {
+                "points": answer.points,
+                "status": answer.grading_status,
+                "message": messages.GRADING_FAILED
+                if answer.grading_status == GradingStatus.FAILED
+                else "",
+                "feedback": answer.feedback,
+            }
+        questions.append(item)
+    statuses = [q["result"]["status"] for q in questions if q["result"]]
+    return {
+        "attempt_id": attempt.pk,
+        "quiz_id": quiz.pk,
+        "quiz_title": quiz.title,
+        "number": attempt.number,
+        "status": attempt.status,
+        "running": running,
+        "submitted_by": attempt.submitted_by,
+        "submitted_at": _iso(attempt.submitted_at),
+        "is_homework": quiz.is_homework,
+        "started_at": _iso(attempt.started_at),
+        "deadline": _iso(attempt.deadline),
+        "server_now": _iso(now),
+        "seconds_left": timing.seconds_left(deadline=attempt.deadline, now=now) if running else 0,
+        "grace_seconds": int(quiz.grace.total_seconds()),
+        "accepts_saves": running
+        and timing.accepts_save(deadline=attempt.deadline, grace=quiz.grace, now=now),
+        "results_visible": visible,
+        "released": released,  # whether the student sees them
+        "score": attempt.score if visible else None,
+        "max_score": attempt.max_score,
+        "grading": grading.overall_state(statuses) if visible else "",
+        "questions": questions,
+    }

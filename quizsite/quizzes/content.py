@@ -1,0 +1,82 @@
+"""The parsed content of a stored question version, as one student sees it: the
+variant for their seed, options in their order, the prompt as safe HTML. Cached per
+process: a version never changes, and a class of hundreds shares a dozen of them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from django.utils.safestring import SafeString
+
+from questions import format as qformat
+from questions.models import QuestionVersion
+from questions.rendering import inline_html, option_order, render_markdown
+from questions.versions import load_version
+
+__all__ = ["inline_html", "option_order", "parsed", "prompt_html", "starter_code", "variant"]
+
+
+def parsed(version: QuestionVersion) -> qformat.Question:
+    """The parsed package of a version (cached per process by ``load_version``; the
+    large ``files`` column is read only on a cache miss)."""
+    return load_version(version)
+
+
+_VARIANTS: dict[tuple[int, int], qformat.Question] = {}
+
+
+def variant(version: QuestionVersion, seed: int) -> qformat.Question:
+    """The question as given to the student with this seed."""
+    base = parsed(version)
+    if not base.has_variants:
+        return base
+    key = (version.pk, seed)
+    found = _VARIANTS.get(key)
+    if found is None:
+        if len(_VARIANTS) > 20_000:  # bound the memory of a long-lived worker
+            _VARIANTS.clear()
+        found = _VARIANTS[key] = qformat.instantiate(base, seed)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _render(text: str) -> SafeString:
+    return render_markdown(text)
+
+
+def prompt_html(question: qformat.Question) -> SafeString:
+    return _render(question.prompt)
+
+
+def starter_code(question: qformat.Question) -> str:
+    if question.code is None or question.code.starter_source is None:
+        return ""
+    return question.code.starter_source
+
+
+def normalise_value(question_type: str, value: Any) -> Any:
+    """The value in the form stored for its type, or raise ValueError.
+
+    choice -> str, multi -> list[str], numeric -> str as typed, text -> str,
+    code -> str. None (cleared) is allowed for every type."""
+    if value is None:
+        return None
+    if question_type == "multi":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("multi answers are lists of option texts")
+        if len(value) > 100 or sum(len(v) for v in value) > 20_000:
+            raise ValueError("too long")
+        return value
+    if (
+        question_type == "numeric"
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
+        return str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"{question_type} answers are text")
+    limit = 200_000 if question_type == "code" else 20_000
+    if len(value) > limit:
+        raise ValueError("too long")
+    return value

@@ -1,0 +1,29 @@
+"""Every sentence a student reads when the quiz refuses something, in one place."""
+
+from __future__ import annotations
+
+NOT_OPEN_YET = "This quiz is not open yet."
+CLOSED = "This quiz is closed."
+NO_ATTEMPTS_LEFT = "You have used all your attempts at this quiz."
+NOT_A_STUDENT = "Only students of this course can take this quiz."
+NO_QUESTIONS = "This quiz has no questions to draw from yet. Please tell the course staff."
+LATE_SAVE = (
+    "Time is up: this answer reached the server after the deadline and the grace period, "
+    "so it was not saved. Your earlier saved answers count."
+)
+ALREADY_SUBMITTED = "This attempt has already been submitted; the answer was not saved."
+NO_SUCH_QUESTION = "There is no such question in this attempt."
+NOT_CODE = "Only code questions have tests to run."
+NOT_HOMEWORK = "Graded tries are for homework; this quiz is graded when you submit."
+NO_TRIES_LEFT = "You have used all your graded tries for this question."
+NOTHING_TO_GRADE = "Save an answer before asking for it to be graded."
+ADD_TIME_POSITIVE = "Add a positive number of minutes."
+ADD_TIME_FINISHED = "This attempt is already submitted; time can only be added to a running one."
+BAD_VALUE = "This answer is not in the expected form for this question."
+QUESTION_UNAVAILABLE = (
+    "This question cannot be shown right now. The course staff have been notified and "
+    "will decide how it counts; answer the others as usual."
+)
+GRADING_FAILED = "Grading failed, staff notified."
+SAVED = "Saved."
+SAVED_IN_GRACE = "Saved (just after the deadline, within the grace period)."

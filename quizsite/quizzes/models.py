@@ -1,0 +1,354 @@
+"""Quizzes, the pools their questions are drawn from, per-student overrides, and
+attempts with every saved answer and its history.
+
+Only ``actions.py`` writes these rows (the admin aside); views read through
+``selectors.py``. Times are stored in UTC and are always timezone-aware."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+class FeedbackRelease(models.TextChoices):
+    IMMEDIATE = "immediate", "As soon as the attempt is submitted"
+    AFTER_CLOSE = "after_close", "After the window closes for everyone"
+    MANUAL = "manual", "When staff release it"
+
+
+class HomeworkPolicy(models.TextChoices):
+    BEST = "best", "Best try counts"
+    LAST = "last", "Last try counts"
+
+
+class Quiz(models.Model):
+    course = models.ForeignKey("accounts.Course", on_delete=models.CASCADE, related_name="quizzes")
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(blank=True, help_text="Markdown, shown on the start page.")
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField(help_text="End of the window; the due date of homework.")
+    time_limit = models.DurationField(
+        null=True, blank=True, help_text="Empty: homework, open until the window closes."
+    )
+    # Network lag: a save that reaches us this long after the deadline still counts.
+    grace = models.DurationField(default=timedelta(seconds=30))
+    attempts_allowed = models.PositiveIntegerField(default=1)
+    shuffle = models.BooleanField(default=True, help_text="Shuffle question order per student.")
+    feedback_release = models.CharField(
+        max_length=20, choices=FeedbackRelease.choices, default=FeedbackRelease.AFTER_CLOSE
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    homework_tries = models.PositiveIntegerField(
+        default=3, help_text="Homework only: graded tries per question."
+    )
+    homework_policy = models.CharField(
+        max_length=10, choices=HomeworkPolicy.choices, default=HomeworkPolicy.BEST
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["opens_at", "title"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="quiz_window_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(attempts_allowed__gte=1), name="quiz_at_least_one_attempt"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.code}: {self.title}"
+
+    @property
+    def is_homework(self) -> bool:
+        return self.time_limit is None
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "The window must close after it opens."})
+        if self.time_limit is not None and self.time_limit <= timedelta(0):
+            raise ValidationError({"time_limit": "A time limit must be positive."})
+        if self.grace is not None and self.grace < timedelta(0):
+            raise ValidationError({"grace": "The grace period cannot be negative."})
+
+
+class QuizPool(models.Model):
+    """Draw ``count`` questions per student, from a topic or from an explicit list."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="pools")
+    order = models.PositiveIntegerField(default=0)
+    count = models.PositiveIntegerField(default=1)
+    topic = models.CharField(max_length=100, blank=True)
+    questions = models.ManyToManyField("questions.Question", blank=True, related_name="+")
+    points = models.FloatField(
+        null=True, blank=True, help_text="Points for each question drawn; empty: its own points."
+    )
+
+    class Meta:
+        ordering = ["quiz", "order", "pk"]
+
+    def __str__(self) -> str:
+        source = f"topic {self.topic}" if self.topic else "listed questions"
+        return f"{self.count} from {source}"
+
+    def clean(self) -> None:
+        if self.count < 1:
+            raise ValidationError({"count": "Draw at least one question."})
+        if self.topic:
+            from questions.models import Question
+
+            topics = Question.objects.filter(retired=False, current__isnull=False).values_list(
+                "topics", flat=True
+            )
+            available = sum(1 for t in topics if self.topic in (t or []))
+            if available < self.count:
+                # Students would silently get fewer questions than the quiz promises.
+                raise ValidationError(
+                    {"count": f"Only {available} questions have the topic {self.topic!r}."}
+                )
+
+
+class QuizOverride(models.Model):
+    """Extra time and/or another window for one student or one group. A student's own
+    override beats any group's."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="overrides")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="quiz_overrides",
+    )
+    group = models.ForeignKey(
+        "accounts.CourseGroup",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="quiz_overrides",
+    )
+    extra_minutes = models.PositiveIntegerField(default=0)
+    extra_percent = models.PositiveIntegerField(default=0)
+    opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the quiz's.")
+    closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the quiz's.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(group__isnull=True))
+                | (Q(user__isnull=True) & Q(group__isnull=False)),
+                name="override_user_xor_group",
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=Q(user__isnull=False),
+                name="one_override_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "group"],
+                condition=Q(group__isnull=False),
+                name="one_override_per_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user if self.user_id else self.group
+        return f"Override for {who} on {self.quiz_id}"
+
+    def clean(self) -> None:
+        if bool(self.user_id) == bool(self.group_id):
+            raise ValidationError("An override is for one student or for one group.")
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "The window must close after it opens."})
+
+
+class AttemptStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class SubmittedBy(models.TextChoices):
+    STUDENT = "student", "The student"
+    TIMER = "timer", "Time ran out"
+    STAFF = "staff", "Staff"
+
+
+class Attempt(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    number = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField()
+    # Stored so the expiry sweep is one indexed query; actions recompute it whenever an
+    # override or staff-added time changes.
+    deadline = models.DateTimeField()
+    added_time = models.DurationField(default=timedelta(0))
+    status = models.CharField(
+        max_length=20, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.CharField(max_length=10, choices=SubmittedBy.choices, blank=True)
+    # None while any answer is still being graded or its grading failed (staff decide).
+    score = models.FloatField(null=True, blank=True)
+    max_score = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["quiz", "user", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user", "number"], name="unique_attempt_number"
+            ),
+            # Two clicks on "Start" can never make two running attempts.
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=Q(status="in_progress"),
+                name="one_running_attempt",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"], name="attempt_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.quiz_id} #{self.number}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == AttemptStatus.IN_PROGRESS
+
+
+class AttemptQuestion(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField()  # 1-based, as shown to the student
+    # The version the student was given: later edits to the bank never change it.
+    question_version = models.ForeignKey(
+        "questions.QuestionVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    seed = models.BigIntegerField(default=0)  # picks the variant and the option order
+    points = models.FloatField()
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} Q{self.position}"
+
+
+class GradingStatus(models.TextChoices):
+    UNGRADED = "", "Not graded yet"
+    PENDING = "pending", "Being graded"
+    GRADED = "graded", "Graded"
+    FAILED = "failed", "Grading failed, staff notified"
+
+
+class Answer(models.Model):
+    """The current value of one answer. Every accepted save also leaves an
+    AnswerRevision, so nothing a student typed is ever overwritten for good."""
+
+    attempt_question = models.OneToOneField(
+        AttemptQuestion, on_delete=models.CASCADE, related_name="answer"
+    )
+    value = models.JSONField(null=True, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+
+    points = models.FloatField(null=True, blank=True)
+    grading_status = models.CharField(
+        max_length=10, choices=GradingStatus.choices, default=GradingStatus.UNGRADED, blank=True
+    )
+    # What the student may see: the grader's "checks" list for code answers.
+    feedback = models.JSONField(default=list, blank=True)
+    submission = models.ForeignKey(
+        "grading.Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tries = models.PositiveIntegerField(default=0)  # homework: graded tries used
+
+    def __str__(self) -> str:
+        return f"Answer to {self.attempt_question} r{self.revision}"
+
+
+class AnswerRevision(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
+    revision = models.PositiveIntegerField()
+    value = models.JSONField(null=True, blank=True)
+    saved_at = models.DateTimeField()
+    # Reached us after the deadline but within the grace period (it counts).
+    in_grace = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["answer", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "revision"], name="unique_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer} r{self.revision}"
+
+
+class AnswerTry(models.Model):
+    """Homework: one graded try of one answer."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="graded_tries")
+    number = models.PositiveIntegerField()
+    value = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    points = models.FloatField(null=True, blank=True)
+    grading_status = models.CharField(
+        max_length=10, choices=GradingStatus.choices, default=GradingStatus.PENDING
+    )
+    feedback = models.JSONField(default=list, blank=True)
+    submission = models.ForeignKey(
+        "grading.Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["answer", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "number"], name="unique_try_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer} try {self.number}"
+
+
+class LateSave(models.Model):
+    """A save we refused (after deadline plus grace, or after submission). Kept for
+    disputes; never used as an answer."""
+
+    attempt_question = models.ForeignKey(
+        AttemptQuestion, on_delete=models.CASCADE, related_name="late_saves"
+    )
+    value = models.JSONField(null=True, blank=True)
+    received_at = models.DateTimeField()
+    reason = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["received_at"]
+
+    def __str__(self) -> str:
+        return f"Refused save for {self.attempt_question} at {self.received_at:%H:%M:%S}"
+
+
+class TimeAddition(models.Model):
+    """Staff gave a running attempt more time: who, when, how much."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="time_additions")
+    minutes = models.IntegerField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["added_at"]
+
+    def __str__(self) -> str:
+        return f"+{self.minutes} min for {self.attempt}"

@@ -1,0 +1,225 @@
+"""The read side for quiz views: every lookup by id checks who is asking.
+
+A student reaches only their own attempts; staff reach their own course's quizzes
+and attempts. Anything else is a 404, so an id in a URL never tells a stranger
+whether the thing exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from quizsite.accounts import access
+from quizsite.accounts.models import Course
+from quizsite.quizzes import timing
+from quizsite.quizzes.actions import pick_override
+from quizsite.quizzes.models import Attempt, AttemptStatus, Quiz, QuizOverride
+
+NOT_FOUND = "No such page."
+
+
+def user_timezone(user, course: Course) -> ZoneInfo:
+    """The zone to show times in: the student's own, else the course's."""
+    name = getattr(user, "timezone", "") or ""
+    try:
+        return ZoneInfo(name) if name else course.tz
+    except (ValueError, KeyError):
+        return course.tz
+
+
+# ---------------------------------------------------------------------- lookups
+
+
+def course_for_member(user, code: str) -> Course:
+    course = Course.objects.filter(code=code).first()
+    if course is None or not access.is_member(user, course):
+        raise Http404(NOT_FOUND)
+    return course
+
+
+def quiz_for_member(user, quiz_id: int) -> Quiz:
+    """A quiz of a course the user belongs to (student or staff)."""
+    quiz = Quiz.objects.select_related("course").filter(pk=quiz_id).first()
+    if quiz is None or not access.is_member(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    return quiz
+
+
+def quiz_for_staff(user, quiz_id: int) -> Quiz:
+    quiz = Quiz.objects.select_related("course").filter(pk=quiz_id).first()
+    if quiz is None or not access.is_staff(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    return quiz
+
+
+def attempt_for_student(user, attempt_id: int) -> Attempt:
+    """The attempt, only for the student who owns it (anyone else: 404)."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404(NOT_FOUND)
+    attempt = (
+        Attempt.objects.select_related("quiz__course").filter(pk=attempt_id, user=user).first()
+    )
+    if attempt is None:
+        raise Http404(NOT_FOUND)
+    return attempt
+
+
+def attempt_for_staff(user, attempt_id: int) -> Attempt:
+    """Any attempt of a course the user is staff of."""
+    attempt = Attempt.objects.select_related("quiz__course", "user").filter(pk=attempt_id).first()
+    if attempt is None or not access.is_staff(user, attempt.quiz.course):
+        raise Http404(NOT_FOUND)
+    return attempt
+
+
+def attempts_for_staff(user, quiz: Quiz) -> QuerySet[Attempt]:
+    """Every attempt of the quiz, for its course's staff."""
+    if not access.is_staff(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    return (
+        Attempt.objects.filter(quiz=quiz)
+        .select_related("user")
+        .order_by("user__username", "number")
+    )
+
+
+def attempts_for_student(user, quiz: Quiz) -> list[Attempt]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
+
+
+# --------------------------------------------------------------------- overviews
+
+
+@dataclass
+class QuizEntry:
+    """One line of a student's dashboard (or the facts of the start page)."""
+
+    quiz: Quiz
+    state: str  # upcoming | open | closed (for this student's window)
+    opens_at: datetime  # this student's window, overrides applied
+    closes_at: datetime
+    time_limit: timedelta | None  # this student's limit, extra time applied
+    attempts: list[Attempt] = field(default_factory=list)
+    override: QuizOverride | None = None
+
+    @property
+    def running(self) -> Attempt | None:
+        return next((a for a in self.attempts if a.status == AttemptStatus.IN_PROGRESS), None)
+
+    @property
+    def attempts_left(self) -> int:
+        return max(0, self.quiz.attempts_allowed - len(self.attempts))
+
+    @property
+    def can_start(self) -> bool:
+        return self.state == "open" and (self.running is not None or self.attempts_left > 0)
+
+    @property
+    def last_submitted(self) -> Attempt | None:
+        done = [a for a in self.attempts if a.status == AttemptStatus.SUBMITTED]
+        return done[-1] if done else None
+
+
+def _limit_for(quiz: Quiz, override: QuizOverride | None) -> timedelta | None:
+    if quiz.time_limit is None:
+        return None
+    extra, percent = timing.extra_of(override)
+    far = quiz.opens_at + timedelta(days=3650)
+    return (
+        timing.deadline(
+            started_at=quiz.opens_at,
+            time_limit=quiz.time_limit,
+            window_close=far,
+            extra=extra,
+            extra_percent=percent,
+        )
+        - quiz.opens_at
+    )
+
+
+def _entries(user, quizzes: list[Quiz], now: datetime) -> list[QuizEntry]:
+    attempts: dict[int, list[Attempt]] = {}
+    for a in Attempt.objects.filter(quiz__in=quizzes, user=user).order_by("number"):
+        attempts.setdefault(a.quiz_id, []).append(a)
+    entries = []
+    for quiz in quizzes:
+        override = pick_override(quiz, user.pk, list(quiz.student_overrides))
+        opens, closes = timing.effective_window(quiz, override)
+        entries.append(
+            QuizEntry(
+                quiz=quiz,
+                state=timing.window_state(opens=opens, closes=closes, now=now),
+                opens_at=opens,
+                closes_at=closes,
+                time_limit=_limit_for(quiz, override),
+                attempts=attempts.get(quiz.pk, []),
+                override=override,
+            )
+        )
+    return entries
+
+
+def _quizzes_with_overrides(user, quizzes: QuerySet[Quiz]) -> list[Quiz]:
+    mine = (
+        QuizOverride.objects.filter(Q(user=user) | Q(group__members=user))
+        .select_related("group")
+        .prefetch_related("group__members")
+        .distinct()
+    )
+    return list(
+        quizzes.select_related("course").prefetch_related(
+            Prefetch("overrides", queryset=mine, to_attr="student_overrides")
+        )
+    )
+
+
+def dashboard_for(user, course: Course, now: datetime) -> dict:
+    """A student's quizzes of ``course`` split into upcoming, open and closed, with
+    their own windows and attempts. Staff get the same lists (without attempts of
+    their own) so they can see what students see."""
+    if not access.is_member(user, course):
+        raise Http404(NOT_FOUND)
+    quizzes = _quizzes_with_overrides(user, Quiz.objects.filter(course=course))
+    groups: dict[str, list[QuizEntry]] = {"upcoming": [], "open": [], "closed": []}
+    for entry in _entries(user, quizzes, now):
+        groups[entry.state].append(entry)
+    groups["upcoming"].sort(key=lambda e: e.opens_at)
+    groups["open"].sort(key=lambda e: e.closes_at)
+    groups["closed"].sort(key=lambda e: e.closes_at, reverse=True)
+    return {
+        "course": course,
+        "timezone": user_timezone(user, course),
+        "is_staff": access.is_staff(user, course),
+        **groups,
+    }
+
+
+def quiz_entry(user, quiz: Quiz, now: datetime) -> QuizEntry:
+    """The start page's facts for one student: their window, limit and attempts."""
+    if not access.is_member(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    quizzes = _quizzes_with_overrides(user, Quiz.objects.filter(pk=quiz.pk))
+    return _entries(user, quizzes, now)[0]
+
+
+def staff_attempt_rows(user, quiz: Quiz, now: datetime) -> list[dict]:
+    """The staff overview of a quiz: one row per attempt with time left."""
+    rows = []
+    for a in attempts_for_staff(user, quiz):
+        a.quiz = quiz
+        rows.append(
+            {
+                "attempt": a,
+                "user": a.user,
+                "seconds_left": timing.seconds_left(deadline=a.deadline, now=now)
+                if a.status == AttemptStatus.IN_PROGRESS
+                else 0,
+            }
+        )
+    return rows

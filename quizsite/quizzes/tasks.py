@@ -1,0 +1,17 @@
+"""Celery tasks: thin; the rules live in actions."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from quizsite.quizzes import actions
+
+
+@shared_task(name="quizzes.expire_due_attempts")
+def expire_due_attempts() -> int:
+    """Submit attempts whose time (plus grace) is up, whatever their browsers do; then
+    apply any code result an answer is still waiting for."""
+    expired = actions.expire_due(now=timezone.now())
+    actions.reconcile_code_results()
+    return expired

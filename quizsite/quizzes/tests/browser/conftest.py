@@ -1,0 +1,118 @@
+"""Helpers for the quiz browser tests: quizzes whose window is around the real clock
+(the live server runs on it), grading run inside the web request, and waits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+WAIT = 15  # seconds: generous for a loaded CI machine; waits return as soon as they can
+
+
+@pytest.fixture(autouse=True)
+def _forget_browser_storage(browser):
+    """The Chromium profile lives for the whole session and ids restart with each test's
+    database: what one test's page kept in localStorage must not reach the next."""
+    yield
+    browser.go("/accounts/login/")
+    browser.driver.execute_script("window.localStorage.clear();")
+
+
+@pytest.fixture
+def eager_grading(settings, celery_eager):
+    """Grade code inside the request that asks for it: the live server's test database
+    is invisible to a separate worker process. The no-isolation sandbox keeps it fast."""
+    settings.GRADER_SANDBOX = "fake"
+
+
+@pytest.fixture
+def live_quiz(make_quiz):
+    """live_quiz(**fields): a quiz open now (real time) with the five small-bank
+    questions in bank order, results released at once."""
+
+    def make(**fields):
+        now = timezone.now()
+        values = {
+            "opens_at": now - timedelta(hours=1),
+            "closes_at": now + timedelta(hours=2),
+            "time_limit": timedelta(minutes=30),
+            "feedback_release": "immediate",
+        }
+        values.update(fields)
+        return make_quiz(**values)
+
+    return make
+
+
+def wait_until(browser, condition: Callable, timeout: float = WAIT, message: str = ""):
+    # Pages swap parts of themselves (results while grading, a homework try): an element
+    # found a moment before its swap is simply looked up again on the next poll.
+    return WebDriverWait(
+        browser.driver,
+        timeout,
+        poll_frequency=0.1,
+        ignored_exceptions=(StaleElementReferenceException,),
+    ).until(lambda d: condition(d), message)
+
+
+def question(browser, position: int):
+    return browser.driver.find_element(By.ID, f"q{position}")
+
+
+def positions_by_type(browser) -> dict[str, int]:
+    return {
+        el.get_attribute("data-type"): int(el.get_attribute("data-position"))
+        for el in browser.driver.find_elements(By.CSS_SELECTOR, "#attempt .question")
+    }
+
+
+def save_state(browser, position: int) -> str:
+    return (
+        question(browser, position)
+        .find_element(By.CSS_SELECTOR, ".save-state")
+        .get_attribute("data-state")
+    )
+
+
+def wait_saved(browser, position: int) -> None:
+    wait_until(
+        browser,
+        lambda d: save_state(browser, position) == "saved",
+        message=f"question {position} was never saved",
+    )
+
+
+def set_code(browser, position: int, source: str) -> None:
+    """Type into CodeMirror as a student would (through its API, which fires the same
+    change events as the keyboard)."""
+    browser.driver.execute_script(
+        "document.querySelector(arguments[0]).CodeMirror.setValue(arguments[1]);",
+        f"#q{position} .CodeMirror",
+        source,
+    )
+
+
+def get_code(browser, position: int) -> str:
+    return browser.driver.execute_script(
+        "return document.querySelector(arguments[0]).CodeMirror.getValue();",
+        f"#q{position} .CodeMirror",
+    )
+
+
+def start_quiz(browser, course, quiz, *, screenshots: bool = False) -> None:
+    """From the course's dashboard, through the start page, onto the attempt page."""
+    browser.go(f"/courses/{course.code}/quizzes/")
+    if screenshots:
+        browser.screenshot("quiz-dashboard")
+    browser.driver.find_element(By.PARTIAL_LINK_TEXT, "Start").click()
+    wait_until(browser, lambda d: d.find_elements(By.XPATH, "//button[text()='Start the quiz']"))
+    if screenshots:
+        browser.screenshot("quiz-start-page")
+    browser.driver.find_element(By.XPATH, "//button[text()='Start the quiz']").click()
+    wait_until(browser, lambda d: d.find_elements(By.ID, "attempt"))

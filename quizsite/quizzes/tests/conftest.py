@@ -1,0 +1,151 @@
+"""Fixtures for quiz tests: a small bank with one question of every type (stored as
+versions, exactly as the bank import stores them) and a quiz factory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+# A Tuesday morning; the course fixture's timezone is America/New_York.
+T0 = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
+
+SMALL_BANK: dict[str, dict[str, str]] = {
+    "t/choice": {
+        "question.toml": """title = "Which opcode"
+type = "choice"
+points = 1
+topics = ["alpha"]
+prompt = "Which opcode reads a **closure** variable?"
+options = ["LOAD_FAST", "LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME"]
+answer = "LOAD_DEREF"
+"""
+    },
+    "t/multi": {
+        "question.toml": """title = "Code object fields"
+type = "multi"
+points = 2
+topics = ["alpha"]
+prompt = "Pick the code object attributes."
+options = ["co_cellvars", "co_freevars", "f_locals", "f_back"]
+answers = ["co_cellvars", "co_freevars"]
+"""
+    },
+    "t/numeric": {
+        "question.toml": """title = "How many"
+type = "numeric"
+points = 1
+topics = ["beta"]
+prompt = "How much is 10 * 10?"
+answer = 100
+tolerance = 0.5
+"""
+    },
+    "t/text": {
+        "question.toml": """title = "Which exception"
+type = "text"
+points = 1
+topics = ["beta"]
+prompt = "Which exception does reading an unassigned local raise?"
+answers = ["UnboundLocalError"]
+"""
+    },
+    "t/code": {
+        "question.toml": """title = "Double it"
+type = "code"
+points = 4
+topics = ["gamma"]
+prompt = "Write `double(x)`."
+
+[code]
+entry = ["double"]
+reference = "reference.py"
+starter = "starter.py"
+
+[[tests]]
+expr = "double(2)"
+points = 2
+
+[[tests]]
+expr = "double(-5)"
+hidden = true
+points = 2
+""",
+        "reference.py": "def double(x):\n    return 2 * x\n",
+        "starter.py": "def double(x):\n    pass\n",
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The personas get real passwords; the default hasher spends most of a test on them.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def store_question(path: str, files: dict[str, str], *, bank: str = "test", retired: bool = False):
+    """A Question with one QuestionVersion holding ``files`` (as the bank import does)."""
+    import tomllib
+
+    from questions.models import Question, QuestionVersion
+
+    raw = tomllib.loads(files["question.toml"])
+    question = Question.objects.create(
+        bank=bank,
+        path=path,
+        title=raw["title"],
+        type=raw["type"],
+        topics=raw.get("topics", []),
+        retired=retired,
+    )
+    digest = hashlib.sha256(json.dumps(sorted(files.items())).encode()).hexdigest()
+    version = QuestionVersion.objects.create(
+        question=question, number=1, content_hash=digest, files=files
+    )
+    question.current = version
+    question.save(update_fields=["current"])
+    return question
+
+
+@pytest.fixture
+def small_bank(db) -> dict:
+    """{"choice": Question, "multi": ..., "numeric": ..., "text": ..., "code": ...}"""
+    return {path.split("/")[1]: store_question(path, files) for path, files in SMALL_BANK.items()}
+
+
+@pytest.fixture
+def make_quiz(course, small_bank):
+    """make_quiz(**fields) -> a quiz with one pool listing every small-bank question
+    (5 questions, 9 points); fields override the defaults."""
+
+    def make(*, pool: bool = True, **fields):
+        from quizsite.quizzes.models import Quiz, QuizPool
+
+        values = {
+            "course": course,
+            "title": "Quiz 1",
+            "opens_at": T0,
+            "closes_at": T0 + timedelta(hours=12),
+            "time_limit": timedelta(minutes=25),
+            "shuffle": False,
+        }
+        values.update(fields)
+        quiz = Quiz.objects.create(**values)
+        if pool:
+            p = QuizPool.objects.create(quiz=quiz, count=len(small_bank))
+            p.questions.set(small_bank.values())
+        return quiz
+
+    return make
+
+
+@pytest.fixture
+def quiz(make_quiz):
+    return make_quiz()
+
+
+def position_of(attempt, question_type: str) -> int:
+    """The position of the attempt's question of this type."""
+    return attempt.questions.get(question_version__question__type=question_type).position

@@ -1,0 +1,107 @@
+"""When an attempt ends: pure functions, no database, no clock.
+
+Callers pass ``now`` (one ``timezone.now()`` per request) so the same instant is used
+for every decision in that request, and tests can probe a second either side of each
+boundary.
+
+The rules:
+
+* a timed attempt ends ``time_limit * (1 + extra_percent/100) + extra`` after it
+  started, but never after the (possibly overridden) window closes;
+* a homework attempt (no time limit) ends when the window closes;
+* time that staff add to a running attempt comes on top of both, so it may run past
+  the window's close: that is the point of adding it;
+* a save is accepted until ``deadline + grace`` inclusive (network lag), never after.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from quizsite.quizzes.models import Quiz, QuizOverride
+
+WindowState = Literal["upcoming", "open", "closed"]
+
+
+def _aware(name: str, value: datetime) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime")
+
+
+def deadline(
+    *,
+    started_at: datetime,
+    time_limit: timedelta | None,
+    window_close: datetime,
+    extra: timedelta = timedelta(0),
+    extra_percent: int = 0,
+    added: timedelta = timedelta(0),
+) -> datetime:
+    """The instant the attempt ends for the student (grace not included)."""
+    _aware("started_at", started_at)
+    _aware("window_close", window_close)
+    if extra_percent < 0:
+        raise ValueError("extra_percent cannot be negative")
+    if time_limit is None:
+        end = window_close
+    else:
+        # Whole microseconds, computed in integers so 25 min * 150% is exact.
+        limit_us = time_limit // timedelta(microseconds=1)
+        stretched = timedelta(microseconds=limit_us * (100 + extra_percent) // 100)
+        end = min(started_at + stretched + extra, window_close)
+    return end + added
+
+
+def accepts_save(*, deadline: datetime, grace: timedelta, now: datetime) -> bool:
+    """A save counts when it reaches us no later than deadline + grace."""
+    return now <= deadline + grace
+
+
+def seconds_left(*, deadline: datetime, now: datetime) -> int:
+    """Whole seconds until the deadline, rounded up (a countdown shows 0 only once the
+    deadline has come), never negative."""
+    remaining = (deadline - now).total_seconds()
+    return max(0, math.ceil(remaining))
+
+
+def window_state(*, opens: datetime, closes: datetime, now: datetime) -> WindowState:
+    """upcoming before ``opens``; open from ``opens`` (inclusive) until ``closes``
+    (exclusive); closed from ``closes`` on."""
+    if now < opens:
+        return "upcoming"
+    if now < closes:
+        return "open"
+    return "closed"
+
+
+def effective_window(quiz: Quiz, override: QuizOverride | None) -> tuple[datetime, datetime]:
+    """The window for one student: the override's own times where it sets them."""
+    if override is None:
+        return quiz.opens_at, quiz.closes_at
+    return (override.opens_at or quiz.opens_at, override.closes_at or quiz.closes_at)
+
+
+def extra_of(override: QuizOverride | None) -> tuple[timedelta, int]:
+    """(extra time, extra percent) an override grants."""
+    if override is None:
+        return timedelta(0), 0
+    return timedelta(minutes=override.extra_minutes), override.extra_percent
+
+
+def attempt_deadline(
+    *, quiz: Quiz, override: QuizOverride | None, started_at: datetime, added: timedelta
+) -> datetime:
+    """``deadline`` with a quiz's limit and the student's override applied."""
+    _, closes = effective_window(quiz, override)
+    extra, percent = extra_of(override)
+    return deadline(
+        started_at=started_at,
+        time_limit=quiz.time_limit,
+        window_close=closes,
+        extra=extra,
+        extra_percent=percent,
+        added=added,
+    )

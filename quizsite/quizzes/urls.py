@@ -1,0 +1,33 @@
+from django.urls import path
+
+from quizsite.quizzes import views
+
+app_name = "quizzes"
+urlpatterns = [
+    path("courses/<slug:course_code>/quizzes/", views.course, name="course"),
+    path("courses/<slug:course_code>/quizzes/<int:quiz_id>/", views.start, name="start"),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/attempts/",
+        views.staff_quiz,
+        name="staff_quiz",
+    ),
+    path("quiz-attempts/<int:attempt_id>/", views.attempt, name="attempt"),
+    path("quiz-attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),
+    path("quiz-attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
+    path(
+        "quiz-attempts/<int:attempt_id>/questions/<int:position>/run/",
+        views.run_tests,
+        name="run_tests",
+    ),
+    path(
+        "quiz-attempts/<int:attempt_id>/questions/<int:position>/check/",
+        views.check,
+        name="check",
+    ),
+    path("quiz-attempts/<int:attempt_id>/results/", views.results, name="results"),
+    path(
+        "quiz-submissions/<int:submission_id>/status/",
+        views.submission_status,
+        name="submission_status",
+    ),
+]
