@@ -1,0 +1,224 @@
+"""Read-side questions: whose report is this, who may see it, what is each student's
+or team's status. Every permission answer starts from quizsite.accounts.access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from quizsite.accounts import access
+from quizsite.accounts.models import Course, Membership, Role, User
+from quizsite.reports.deadline import pick_graded
+from quizsite.reports.models import Grade, Milestone, Submission, Team, TeamMembership
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who a report belongs to: a team (team milestones) or one student."""
+
+    team: Team | None = None
+    student: User | None = None
+
+    @property
+    def label(self) -> str:
+        return self.team.name if self.team else self.student.get_username()
+
+    @property
+    def kind(self) -> str:
+        return "team" if self.team else "student"
+
+    @property
+    def pk(self) -> int:
+        return self.team.pk if self.team else self.student.pk
+
+    def filter(self) -> dict:
+        return {"team": self.team} if self.team else {"student": self.student}
+
+
+def team_of(user: User, course: Course) -> Team | None:
+    membership = (
+        TeamMembership.objects.filter(user=user, course=course).select_related("team").first()
+    )
+    return membership.team if membership else None
+
+
+def owner_for(milestone: Milestone, user: User) -> Owner | None:
+    """The owner `user` submits for, or None if they cannot submit to this milestone."""
+    if not access.is_student(user, milestone.course):
+        return None
+    if milestone.is_team:
+        team = team_of(user, milestone.course)
+        return Owner(team=team) if team else None
+    return Owner(student=user)
+
+
+def owner_by_key(milestone: Milestone, kind: str, pk: int) -> Owner:
+    """Staff pages address a student or team by kind and id; 404 if not of this course."""
+    if kind == "team" and milestone.is_team:
+        team = Team.objects.filter(course=milestone.course, pk=pk).first()
+        if team:
+            return Owner(team=team)
+    if kind == "student" and not milestone.is_team:
+        membership = (
+            Membership.objects.filter(course=milestone.course, user_id=pk, role=Role.STUDENT)
+            .select_related("user")
+            .first()
+        )
+        if membership:
+            return Owner(student=membership.user)
+    raise Http404("No such student or team in this course.")
+
+
+def confirmed_versions(milestone: Milestone, owner: Owner) -> QuerySet[Submission]:
+    return Submission.objects.filter(
+        milestone=milestone, confirmed_at__isnull=False, **owner.filter()
+    ).select_related("uploaded_by", "team", "student")
+
+
+def milestone_for(user: User, course_code: str, milestone_pk: int) -> Milestone:
+    """A milestone the user may see (a member of its course), else 404."""
+    milestone = (
+        Milestone.objects.select_related("course")
+        .filter(pk=milestone_pk, course__code=course_code)
+        .first()
+    )
+    if milestone is None or not access.is_member(user, milestone.course):
+        raise Http404("No such milestone.")
+    return milestone
+
+
+def may_read(user: User, submission: Submission) -> bool:
+    course = submission.milestone.course
+    if access.is_staff(user, course):
+        return submission.confirmed
+    if not access.is_student(user, course):
+        return False
+    if not submission.confirmed:
+        # An unconfirmed upload is its uploader's alone until they confirm it.
+        return submission.uploaded_by_id == user.pk
+    if submission.team_id:
+        return TeamMembership.objects.filter(team_id=submission.team_id, user=user).exists()
+    return submission.student_id == user.pk
+
+
+def readable_submission(user: User, pk: int) -> Submission:
+    """The submission if `user` may read it; otherwise 404, the same answer as for an id
+    that does not exist, so ids reveal nothing."""
+    submission = (
+        Submission.objects.select_related("milestone__course", "team", "student")
+        .filter(pk=pk)
+        .first()
+    )
+    if submission is None or not may_read(user, submission):
+        raise Http404("No such report.")
+    return submission
+
+
+def pending_for(user: User, milestone: Milestone, token) -> Submission:
+    submission = Submission.objects.filter(
+        milestone=milestone, token=token, confirmed_at__isnull=True, uploaded_by=user
+    ).first()
+    if submission is None:
+        raise Http404("No such upload waiting for confirmation.")
+    return submission
+
+
+def owners_of(milestone: Milestone) -> list[Owner]:
+    if milestone.is_team:
+        return [Owner(team=t) for t in Team.objects.filter(course=milestone.course)]
+    memberships = (
+        Membership.objects.filter(course=milestone.course, role=Role.STUDENT)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return [Owner(student=m.user) for m in memberships]
+
+
+def students_without_team(course: Course) -> list[User]:
+    return list(
+        User.objects.filter(memberships__course=course, memberships__role=Role.STUDENT)
+        .exclude(team_memberships__course=course)
+        .order_by("username")
+    )
+
+
+def grade_for(milestone: Milestone, owner: Owner) -> Grade | None:
+    return (
+        Grade.objects.filter(milestone=milestone, **owner.filter())
+        .prefetch_related("scores__criterion")
+        .first()
+    )
+
+
+def graded_version(
+    milestone: Milestone, versions: list[Submission], grade: Grade | None
+) -> Submission | None:
+    chosen = grade.chosen_submission_id if grade else None
+    return pick_graded(versions, due=milestone.due_at, chosen_pk=chosen)
+
+
+@dataclass
+class OverviewRow:
+    owner: Owner
+    versions: list[Submission]
+    graded: Submission | None
+    grade: Grade | None
+    members: list[User] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.graded is None:
+            return "missing"
+        return "late" if self.graded.is_late else "on time"
+
+    @property
+    def status_class(self) -> str:
+        return {"missing": "bad", "late": "warn", "on time": "ok"}[self.status]
+
+
+def milestone_overview(milestone: Milestone) -> list[OverviewRow]:
+    """One row per student (or team) of the course, whether they handed in or not."""
+    owners = owners_of(milestone)
+    submissions = list(
+        Submission.objects.filter(milestone=milestone, confirmed_at__isnull=False)
+        .select_related("uploaded_by")
+        .order_by("received_at", "pk")
+    )
+    grades = {
+        (g.team_id, g.student_id): g
+        for g in Grade.objects.filter(milestone=milestone).prefetch_related("scores")
+    }
+    members: dict[int, list[User]] = {}
+    if milestone.is_team:
+        for tm in TeamMembership.objects.filter(course=milestone.course).select_related("user"):
+            members.setdefault(tm.team_id, []).append(tm.user)
+    rows = []
+    for owner in owners:
+        if owner.team:
+            versions = [s for s in submissions if s.team_id == owner.team.pk]
+            key = (owner.team.pk, None)
+        else:
+            versions = [s for s in submissions if s.student_id == owner.student.pk]
+            key = (None, owner.student.pk)
+        grade = grades.get(key)
+        rows.append(
+            OverviewRow(
+                owner=owner,
+                versions=versions,
+                graded=graded_version(milestone, versions, grade),
+                grade=grade,
+                members=members.get(owner.pk, []) if owner.team else [],
+            )
+        )
+    return rows
+
+
+def milestones_for(course: Course) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(course=course).order_by("due_at", "pk")
+
+
+def local(value: datetime | None, course: Course) -> datetime | None:
+    return value.astimezone(course.tz) if value else None
