@@ -57,6 +57,10 @@ class SaveResult:
     saved_at: datetime | None
     message: str
     seconds_left: int = 0
+    # Refused because another tab saved since this page's base revision; ``value`` is
+    # what the server holds, so the page can offer both versions.
+    conflict: bool = False
+    value: Any = None
 
 
 # --------------------------------------------------------------------------- overrides
@@ -262,11 +266,24 @@ def expire_if_due(attempt: Attempt, *, now: datetime) -> bool:
     return True
 
 
-def save_answer(attempt: Attempt, position: int, value: Any, *, now: datetime) -> SaveResult:
+def save_answer(
+    attempt: Attempt,
+    position: int,
+    value: Any,
+    *,
+    now: datetime,
+    base_revision: int | None = None,
+    client: str = "",
+) -> SaveResult:
     """Autosave one answer. Every accepted change keeps a revision; saving the value
     already stored is acknowledged without a new revision (a retried request). A save
     after deadline + grace, or after the attempt was submitted, is refused and logged
-    in LateSave, never stored as an answer."""
+    in LateSave, never stored as an answer.
+
+    ``client`` names the page that sends (one per load of the attempt page) and
+    ``base_revision`` the revision that page last saw. When another page has saved
+    since, the save is refused as a conflict (and logged, so nothing typed is lost):
+    a tab left open with older text must not silently replace newer work."""
     expire = False
     with transaction.atomic():
         # Lock the attempt: a submit (which claims this row) and a save never interleave.
@@ -302,17 +319,33 @@ def save_answer(attempt: Attempt, position: int, value: Any, *, now: datetime) -
             except ValueError:
                 raise QuizError(messages.BAD_VALUE) from None
             in_grace = now > locked.deadline
+            if _changed_elsewhere(answer, value, base_revision, client):
+                LateSave.objects.create(
+                    attempt_question=aq, value=value, received_at=now, reason="conflict"
+                )
+                return SaveResult(
+                    accepted=False,
+                    late=False,
+                    revision=answer.revision,
+                    saved_at=answer.saved_at,
+                    message=messages.CHANGED_ELSEWHERE,
+                    seconds_left=timing.seconds_left(deadline=locked.deadline, now=now),
+                    conflict=True,
+                    value=answer.value,
+                )
             if answer.revision == 0 or answer.value != value:
                 answer.value = value
                 answer.saved_at = now
                 answer.revision += 1
-                answer.save(update_fields=["value", "saved_at", "revision"])
+                answer.client = client
+                answer.save(update_fields=["value", "saved_at", "revision", "client"])
                 AnswerRevision.objects.create(
                     answer=answer,
                     revision=answer.revision,
                     value=value,
                     saved_at=now,
                     in_grace=in_grace,
+                    client=client,
                 )
             result = SaveResult(
                 accepted=True,
@@ -325,6 +358,21 @@ def save_answer(attempt: Attempt, position: int, value: Any, *, now: datetime) -
     if expire:
         expire_if_due(locked, now=now)
     return result
+
+
+def _changed_elsewhere(answer: Answer, value: Any, base: int | None, client: str) -> bool:
+    """Did a page other than ``client`` save this answer after revision ``base``?
+
+    A page's own saves never conflict with each other (a retry whose reply was lost
+    finds its own revision ahead of its base), and a save of the value already held
+    is no conflict at all. Requests that name no page or base are not checked."""
+    if base is None or not client or answer.revision <= base or answer.value == value:
+        return False
+    return (
+        AnswerRevision.objects.filter(answer=answer, revision__gt=base)
+        .exclude(client=client)
+        .exists()
+    )
 
 
 # ------------------------------------------------------------------------- grading

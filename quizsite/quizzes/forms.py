@@ -46,9 +46,10 @@ class AutosaveForm(_JsonBodyForm):
 
     position = forms.IntegerField(min_value=1)
     value = forms.JSONField(required=False)
-    # The revision the page last saw; the answer's own revision counter on the server
-    # decides, this only has to be well-formed.
+    # The revision the page last saw, and the page's own id (one per load of the page):
+    # together they tell a stale tab's save from a retry of this page's own.
     revision = forms.IntegerField(min_value=0, required=False)
+    client = forms.RegexField(regex=r"^[A-Za-z0-9_-]{1,40}$", required=False)
 
 
 class RunTestsForm(_JsonBodyForm):

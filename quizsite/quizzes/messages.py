@@ -25,5 +25,9 @@ QUESTION_UNAVAILABLE = (
     "will decide how it counts; answer the others as usual."
 )
 GRADING_FAILED = "Grading failed, staff notified."
+CHANGED_ELSEWHERE = (
+    "This answer was changed in another tab or window since this page last saved it, "
+    "so what you typed here was not saved over it. Choose which version to keep."
+)
 SAVED = "Saved."
 SAVED_IN_GRACE = "Saved (just after the deadline, within the grace period)."

@@ -259,6 +259,9 @@ class Answer(models.Model):
     value = models.JSONField(null=True, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True)
     revision = models.PositiveIntegerField(default=0)
+    # The page (one browser tab's load of the attempt) that saved the current value:
+    # a save based on an older revision is refused only when another page wrote since.
+    client = models.CharField(max_length=40, blank=True)
 
     points = models.FloatField(null=True, blank=True)
     grading_status = models.CharField(
@@ -282,6 +285,7 @@ class AnswerRevision(models.Model):
     saved_at = models.DateTimeField()
     # Reached us after the deadline but within the grace period (it counts).
     in_grace = models.BooleanField(default=False)
+    client = models.CharField(max_length=40, blank=True)  # the page that saved it
 
     class Meta:
         ordering = ["answer", "revision"]
@@ -320,8 +324,9 @@ class AnswerTry(models.Model):
 
 
 class LateSave(models.Model):
-    """A save we refused (after deadline plus grace, or after submission). Kept for
-    disputes; never used as an answer."""
+    """A save we refused (after deadline plus grace, after submission, or typed in a
+    tab that had not seen a newer save from another tab). Kept for disputes and so
+    that nothing typed is lost; never used as an answer."""
 
     attempt_question = models.ForeignKey(
         AttemptQuestion, on_delete=models.CASCADE, related_name="late_saves"

@@ -211,7 +211,12 @@ def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
     now = timezone.now()
     try:
         result = actions.save_answer(
-            the_attempt, form.cleaned_data["position"], form.cleaned_data["value"], now=now
+            the_attempt,
+            form.cleaned_data["position"],
+            form.cleaned_data["value"],
+            now=now,
+            base_revision=form.cleaned_data["revision"],
+            client=form.cleaned_data["client"] or "",
         )
     except actions.QuizError as error:
         return JsonResponse(
@@ -220,21 +225,26 @@ def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
     if result.accepted:
         status = 200
         seconds_left = result.seconds_left
+    elif result.conflict:
+        # 409 with "conflict": another tab saved first; the attempt goes on.
+        status = 409
+        seconds_left = result.seconds_left
     else:
         # 410 Gone: the time is up; 409 Conflict: the attempt was already submitted.
         status = 410 if result.late else 409
         seconds_left = 0
-    return JsonResponse(
-        {
-            "accepted": result.accepted,
-            "late": result.late,
-            "revision": result.revision,
-            "saved_at": result.saved_at.isoformat() if result.saved_at else None,
-            "message": result.message,
-            "seconds_left": seconds_left,
-        },
-        status=status,
-    )
+    body = {
+        "accepted": result.accepted,
+        "late": result.late,
+        "conflict": result.conflict,
+        "revision": result.revision,
+        "saved_at": result.saved_at.isoformat() if result.saved_at else None,
+        "message": result.message,
+        "seconds_left": seconds_left,
+    }
+    if result.conflict:
+        body["value"] = result.value  # the student's own answer, as saved by the other tab
+    return JsonResponse(body, status=status)
 
 
 @login_required

@@ -61,6 +61,7 @@ def test_it_saves_and_answers_with_the_revision_and_the_time_left(
     assert body == {
         "accepted": True,
         "late": False,
+        "conflict": False,
         "revision": 2,
         "saved_at": (STARTED + timedelta(minutes=6)).isoformat(),
         "message": messages.SAVED,
@@ -146,3 +147,38 @@ def test_it_needs_the_csrf_header_for_a_json_save(attempt, student) -> None:
     client.force_login(student)
     response = _save(client, attempt, {"position": NUMERIC, "value": "1"}, at=STARTED)
     assert response.status_code == 403
+
+
+def test_it_answers_a_stale_tab_with_409_and_the_saved_version(
+    attempt, student, client_for
+) -> None:
+    client = client_for(student)
+    at = STARTED + timedelta(minutes=1)
+    _save(client, attempt, {"position": TEXT, "value": "A", "revision": 0, "client": "a1"}, at=at)
+    _save(client, attempt, {"position": TEXT, "value": "B", "revision": 1, "client": "b1"}, at=at)
+
+    response = _save(
+        client, attempt, {"position": TEXT, "value": "A2", "revision": 1, "client": "a1"}, at=at
+    )
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["conflict"] is True and body["accepted"] is False and body["late"] is False
+    assert (body["value"], body["revision"], body["message"]) == (
+        "B",
+        2,
+        messages.CHANGED_ELSEWHERE,
+    )
+    assert body["seconds_left"] == 24 * 60  # the attempt goes on
+    assert _answer(attempt, TEXT).value == "B"
+
+
+def test_it_refuses_a_malformed_page_id(attempt, student, client_for) -> None:
+    response = _save(
+        client_for(student),
+        attempt,
+        {"position": TEXT, "value": "A", "revision": 0, "client": "<script>"},
+        at=STARTED,
+    )
+    assert response.status_code == 400
+    assert "client" in response.json()["message"]

@@ -1,5 +1,6 @@
 // The attempt page: server-synced countdown, autosave with a retry queue kept in
-// localStorage, CodeMirror for code answers, "run the visible tests", auto-submit.
+// localStorage, CodeMirror for code answers, "run the visible tests", auto-submit,
+// and two tabs on one attempt kept from overwriting each other's newer answers.
 //
 // The server is the only clock that counts. The page receives seconds_left when it
 // loads and from every autosave response; the browser only measures the time elapsed
@@ -22,6 +23,12 @@
     csrf: root.querySelector("input[name=csrfmiddlewaretoken]").value,
     storageKey: `quizsite:attempt:${root.dataset.attemptId}`,
   };
+  // One id per load of this page. The server refuses a save based on an older
+  // revision only when a different page saved since, so this page's own retries
+  // never conflict with each other.
+  const pageId = (window.crypto && crypto.randomUUID
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random()}`).replace(/[^A-Za-z0-9]/g, "").slice(0, 40);
   const announcer = document.getElementById("announcer");
   const banner = document.getElementById("attempt-banner");
 
@@ -59,6 +66,13 @@
       const data = this.read();
       data[position] = entry;
       this.write(data);
+    },
+    // Drop this page's entry once the server has it; an entry another tab wrote since
+    // is that tab's unsent text and stays.
+    dropMine(position) {
+      const entry = this.read()[position];
+      if (entry && entry.page && entry.page !== pageId) return;
+      this.drop(position);
     },
     drop(position) {
       const data = this.read();
@@ -204,16 +218,19 @@
   // local text is newer.
   function markSent(q, value) {
     const entry = store.read()[q.position];
-    if (entry && entry.dirty) store.put(q.position, { ...entry, sent: value });
+    if (entry && entry.dirty && (!entry.page || entry.page === pageId)) {
+      store.put(q.position, { ...entry, sent: value });
+    }
   }
 
   function edited(q) {
-    if (closed) return;
+    if (closed || q.applying) return;
     const value = readValue(q);
     q.dirty = true;
     // Kept locally at once: a reload or a closed tab loses nothing typed.
     const before = store.read()[q.position];
-    store.put(q.position, { value, base: q.revision, dirty: true, sent: before && before.sent });
+    const sent = before && before.page === pageId ? before.sent : undefined;
+    store.put(q.position, { value, base: q.revision, dirty: true, sent, page: pageId });
     setState(q, "pending", "Unsaved changes");
     window.clearTimeout(q.timer);
     const delay = q.type === "choice" || q.type === "multi" ? 0 : TYPING_DELAY_MS;
@@ -224,6 +241,7 @@
     window.clearTimeout(q.timer);
     if (closed || !q.dirty) return;
     if (q.inflight) { q.again = true; return; }
+    if (q.conflict) { showConflict(q); return; } // the student chooses first
     const value = readValue(q);
     q.inflight = true;
     q.again = false;
@@ -236,7 +254,7 @@
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": cfg.csrf },
-        body: JSON.stringify({ position: q.position, value, revision: q.revision }),
+        body: JSON.stringify({ position: q.position, value, revision: q.revision, client: pageId }),
       });
       body = await response.json().catch(() => null);
     } catch (e) {
@@ -248,15 +266,20 @@
     if (response && response.ok && body && body.accepted) {
       q.revision = body.revision;
       q.failures = 0;
+      tell({ position: q.position, revision: body.revision, value, saved_at: body.saved_at });
       if (same(readValue(q), value) && !q.again) {
         q.dirty = false;
-        store.drop(q.position);
+        store.dropMine(q.position);
         setState(q, "saved", `Saved at ${timeOfDay(body.saved_at)}`);
         resolveFlushIfIdle();
       } else {
-        store.put(q.position, { value: readValue(q), base: q.revision, dirty: true });
+        store.put(q.position, { value: readValue(q), base: q.revision, dirty: true, page: pageId });
         send(q);
       }
+      return;
+    }
+    if (response && body && response.status === 409 && body.conflict) {
+      conflicted(q, body);
       return;
     }
     if (response && body && (response.status === 409 || response.status === 410)) {
@@ -280,6 +303,106 @@
     setState(q, "failed", `${why} in ${Math.round(wait / 1000)} s`);
     if (q.failures === 1) announce(`Question ${q.number}: not saved yet. Retrying.`);
     q.timer = window.setTimeout(() => send(q), wait);
+  }
+
+  // ---- two tabs on one attempt ------------------------------------------------------
+
+  // Another tab saved this answer since this page last did, and this page holds
+  // different text. Neither version is thrown away (the server logged this one):
+  // the student picks which to keep.
+  function conflicted(q, body) {
+    const first = !q.conflict;
+    q.conflict = { revision: body.revision, value: body.value, savedAt: body.saved_at };
+    showConflict(q);
+    if (first) announce(`Question ${q.number}: ${body.message}`);
+    resolveFlushIfIdle();
+  }
+
+  function showConflict(q) {
+    const c = q.conflict;
+    setState(q, "conflict", "Not saved: this answer was changed in another tab");
+    let notice = q.el.querySelector(".conflict-notice");
+    if (!notice) {
+      notice = document.createElement("div");
+      notice.className = "conflict-notice banner warn";
+      notice.setAttribute("role", "group");
+      notice.setAttribute("aria-label", `Question ${q.number}: choose a version`);
+      const text = document.createElement("p");
+      const keep = document.createElement("button");
+      keep.type = "button";
+      keep.className = "keep-mine";
+      keep.textContent = "Keep this tab's version";
+      keep.addEventListener("click", () => keepMine(q));
+      const take = document.createElement("button");
+      take.type = "button";
+      take.className = "take-theirs";
+      take.addEventListener("click", () => takeTheirs(q));
+      notice.append(text, keep, " ", take);
+      (q.el.querySelector("header") || q.stateEl).after(notice);
+    }
+    notice.querySelector("p").textContent =
+      `This answer was changed in another tab or window at ${timeOfDay(c.savedAt)}. ` +
+      "What you typed here has not been saved over it.";
+    notice.querySelector(".take-theirs").textContent =
+      `Use the version saved at ${timeOfDay(c.savedAt)}`;
+  }
+
+  function clearConflict(q) {
+    q.conflict = null;
+    const notice = q.el.querySelector(".conflict-notice");
+    if (notice) notice.remove();
+  }
+
+  function focusAnswer(q) {
+    if (q.editor) q.editor.focus();
+    else (q.el.querySelector("input:checked, .answer-input, input, textarea") || q.stateEl).focus();
+  }
+
+  function keepMine(q) {
+    // Saved on top of the other tab's revision, which this page has now seen.
+    q.revision = q.conflict.revision;
+    clearConflict(q);
+    q.dirty = true;
+    store.put(q.position, { value: readValue(q), base: q.revision, dirty: true, page: pageId });
+    focusAnswer(q);
+    send(q);
+  }
+
+  function apply(q, value, revision) {
+    q.applying = true; // CodeMirror reports setValue as a change: not an edit
+    try { writeValue(q, value); } finally { q.applying = false; }
+    q.revision = revision;
+  }
+
+  function takeTheirs(q) {
+    const c = q.conflict;
+    clearConflict(q);
+    apply(q, c.value, c.revision);
+    q.dirty = false;
+    store.dropMine(q.position);
+    setState(q, "saved", `Saved at ${timeOfDay(c.savedAt)} (in another tab)`);
+    focusAnswer(q);
+    resolveFlushIfIdle();
+  }
+
+  // Tabs of this attempt tell each other of every save, so a tab the student merely
+  // looks at shows the newest answers and saves on top of them. A tab with unsaved
+  // text of its own keeps it: its next save meets the conflict above.
+  const channel = "BroadcastChannel" in window
+    ? new BroadcastChannel(`quizsite:attempt:${cfg.attemptId}`)
+    : null;
+  function tell(message) {
+    if (channel) channel.postMessage({ ...message, page: pageId });
+  }
+  if (channel) {
+    channel.onmessage = (event) => {
+      const m = event.data || {};
+      const q = questions.get(Number(m.position));
+      if (closed || !q || m.page === pageId || !(m.revision > q.revision)) return;
+      if (q.dirty || q.inflight || q.conflict) return;
+      apply(q, m.value, m.revision);
+      setState(q, "saved", `Saved at ${timeOfDay(m.saved_at)} (in another tab)`);
+    };
   }
 
   function refused(q, message) {
@@ -314,7 +437,8 @@
   // Resolves once every question is saved (or the attempt is closed), or on timeout.
   let flushWaiters = [];
   function busy() {
-    for (const q of questions.values()) if (q.dirty || q.inflight) return true;
+    // A conflict waits for the student's choice, not for the network.
+    for (const q of questions.values()) if ((q.dirty && !q.conflict) || q.inflight) return true;
     return false;
   }
   function resolveFlushIfIdle(force) {
@@ -324,7 +448,7 @@
     for (const w of waiters) w();
   }
   function flush(timeoutMs = FLUSH_TIMEOUT_MS) {
-    for (const q of questions.values()) if (q.dirty && !q.inflight) send(q);
+    for (const q of questions.values()) if (q.dirty && !q.inflight && !q.conflict) send(q);
     if (!busy() || closed) return Promise.resolve();
     return new Promise((resolve) => {
       flushWaiters.push(resolve);
@@ -338,11 +462,14 @@
   function beaconPending() {
     if (closed || !navigator.sendBeacon) return;
     for (const q of questions.values()) {
-      if (!q.dirty) continue;
+      if (!q.dirty || q.conflict) continue; // a conflicting version is already logged
       const value = readValue(q);
       const form = new FormData();
       form.append("csrfmiddlewaretoken", cfg.csrf);
-      form.append("payload", JSON.stringify({ position: q.position, value, revision: q.revision }));
+      form.append(
+        "payload",
+        JSON.stringify({ position: q.position, value, revision: q.revision, client: pageId }),
+      );
       if (navigator.sendBeacon(cfg.autosaveUrl, form)) markSent(q, value);
     }
   }
@@ -408,9 +535,14 @@
         const v = readValue(q);
         return Array.isArray(v) ? v.length === 0 : !String(v).trim();
       });
-      summary.textContent = blank.length
+      const split = [...questions.values()].filter((q) => q.conflict);
+      summary.textContent = (blank.length
         ? `You have not answered question${blank.length > 1 ? "s" : ""} ${blank.map((q) => q.number).join(", ")}.`
-        : "You have answered every question.";
+        : "You have answered every question.") + (split.length
+        ? ` Question${split.length > 1 ? "s" : ""} ${split.map((q) => q.number).join(", ")} ` +
+          `also ${split.length > 1 ? "have versions" : "has a version"} in this tab that ` +
+          "is not saved; the version saved from the other tab counts."
+        : "");
       dialog.showModal();
     });
     document.getElementById("confirm-no").addEventListener("click", () => dialog.close());
