@@ -42,3 +42,28 @@ def read_rows(
         if any(values.values()):
             rows.append((number, values))
     return rows, errors
+
+
+# A cell a spreadsheet would run as a formula ("=HYPERLINK(...)" typed as a name at
+# sign-up) is written with a leading apostrophe, which spreadsheets show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A value as written to an exported CSV: text that could start a formula is
+    neutralised; numbers and empty cells are left as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_rows(header: list[str], rows: list[list[object]]) -> str:
+    """CSV text (with a header line) for a download, every cell through ``safe_cell``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue()

@@ -11,6 +11,11 @@ urlpatterns = [
         views.staff_quiz,
         name="staff_quiz",
     ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/grades.csv",
+        views.staff_quiz_grades,
+        name="staff_quiz_grades",
+    ),
     path("quiz-attempts/<int:attempt_id>/", views.attempt, name="attempt"),
     path("quiz-attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),
     path("quiz-attempts/<int:attempt_id>/submit/", views.submit, name="submit"),

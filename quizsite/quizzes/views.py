@@ -15,13 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from grader.django.models import Submission
 from questions.rendering import highlight_css, render_markdown
-from quizsite.accounts import access
-from quizsite.quizzes import actions, grading, selectors, timing
+from quizsite.accounts import access, csvrows
+from quizsite.quizzes import actions, gradebook, grading, selectors, timing
 from quizsite.quizzes.forms import AddTimeForm, AutosaveForm, RunTestsForm
 from quizsite.quizzes.models import Attempt, Quiz
 
@@ -366,6 +367,18 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "tzname": str(selectors.user_timezone(request.user, quiz.course)),
         },
     )
+
+
+@login_required
+@require_GET
+def staff_quiz_grades(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
+    """The quiz's grades as CSV, one row per enrolled student, for the grade book."""
+    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    text = csvrows.write_rows(gradebook.HEADER, selectors.gradebook_rows(request.user, quiz))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = slugify(f"{quiz.course.code} {quiz.title}") or f"quiz-{quiz.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}-grades.csv"'
+    return response
 
 
 @login_required
