@@ -518,8 +518,9 @@ def record_code_result(submission: Submission) -> int:
             answer.save(update_fields=["points", "grading_status", "feedback", "submission"])
             _store_score(aq.attempt)
             updated += 1
+        # A hand grade stands: staff graded it (perhaps while this result was on its way).
         for answer in Answer.objects.select_related("attempt_question__attempt").filter(
-            submission=submission, tries=0
+            submission=submission, tries=0, graded_by_hand_at__isnull=True
         ):
             aq = answer.attempt_question
             Attempt.objects.select_for_update().filter(pk=aq.attempt_id).first()
@@ -606,16 +607,52 @@ def add_time(attempt: Attempt, minutes: int, *, by, now: datetime) -> Attempt:
 
 
 def set_answer_points(answer: Answer, points: float, *, by, now: datetime) -> Answer:
-    """Staff grade an answer by hand (e.g. after a grading failure); the attempt's
-    score follows."""
+    """Staff grade an answer of a submitted attempt by hand (after a grading failure,
+    or to overrule the grader); the attempt's score follows. The hand grade stands
+    until staff send the answer to the grader again."""
     with transaction.atomic():
         aq = answer.attempt_question
-        Attempt.objects.select_for_update().filter(pk=aq.attempt_id).first()
-        answer.points = max(0.0, min(float(points), aq.points))
+        locked = Attempt.objects.select_for_update().get(pk=aq.attempt_id)
+        if locked.status != AttemptStatus.SUBMITTED:
+            raise QuizError(messages.NOT_SUBMITTED_YET)
+        if not 0 <= float(points) <= aq.points:
+            raise QuizError(messages.POINTS_OUT_OF_RANGE.format(max=aq.points))
+        answer.points = float(points)
         answer.grading_status = GradingStatus.GRADED
-        answer.save(update_fields=["points", "grading_status"])
-        _store_score(aq.attempt)
+        answer.graded_by = by
+        answer.graded_by_hand_at = now
+        answer.save(update_fields=["points", "grading_status", "graded_by", "graded_by_hand_at"])
+        _store_score(locked)
     log.info("answer %s graded by hand by %s at %s", answer.pk, by, now.isoformat())
+    return answer
+
+
+def regrade_answer(answer: Answer, *, by, now: datetime) -> Answer:
+    """Send a code answer of a submitted (non-homework) attempt to the grader again,
+    e.g. after a grading failure that was the grader's fault. Any hand grade is
+    dropped; the attempt's score is pending until the new result arrives."""
+    with transaction.atomic():
+        aq = answer.attempt_question
+        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=aq.attempt_id)
+        is_code = aq.question_version.question.type == "code"
+        if locked.status != AttemptStatus.SUBMITTED or locked.quiz.is_homework or not is_code:
+            raise QuizError(messages.CANNOT_REGRADE)
+        status, points, submission = _grade_now(aq, answer.value, locked.user)
+        answer.grading_status, answer.points, answer.submission = status, points, submission
+        answer.feedback = []
+        answer.graded_by, answer.graded_by_hand_at = None, None
+        answer.save(
+            update_fields=[
+                "grading_status",
+                "points",
+                "submission",
+                "feedback",
+                "graded_by",
+                "graded_by_hand_at",
+            ]
+        )
+        _store_score(locked)
+    log.info("answer %s sent to the grader again by %s at %s", answer.pk, by, now.isoformat())
     return answer
 
 
@@ -734,10 +771,13 @@ def attempt_view_state(
     ``prompt_html``, which is safe HTML). Expires the attempt first if it is due.
 
     ``for_staff``: the course's staff see scores and feedback whatever the release
-    policy (the caller has checked that the viewer is staff of the course)."""
+    policy (the caller has checked that the viewer is staff of the course), and each
+    question carries a ``staff`` entry for hand grading (not JSON-ready: a datetime)."""
     quiz = attempt.quiz
     expire_if_due(attempt, now=now)
     aqs = _questions().filter(attempt=attempt).order_by("position")
+    if for_staff:
+        aqs = aqs.select_related("answer__graded_by")
     if quiz.is_homework:
         aqs = aqs.prefetch_related("answer__graded_tries")
     released = results_visible(attempt, now=now)
@@ -787,6 +827,17 @@ def attempt_view_state(
                 if answer.grading_status == GradingStatus.FAILED
                 else "",
                 "feedback": answer.feedback,
+            }
+        if for_staff:
+            item["staff"] = {
+                "answer_id": answer.pk,
+                "graded_by": answer.graded_by.get_username() if answer.graded_by else "",
+                "graded_by_hand_at": answer.graded_by_hand_at,  # for the staff page only
+                "can_set_points": attempt.status == AttemptStatus.SUBMITTED,
+                "can_regrade": attempt.status == AttemptStatus.SUBMITTED
+                and not quiz.is_homework
+                and question.type == "code"
+                and answer.grading_status != GradingStatus.PENDING,
             }
         questions.append(item)
     statuses = [q["result"]["status"] for q in questions if q["result"]]

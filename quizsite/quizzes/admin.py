@@ -119,9 +119,15 @@ class AnswerAdmin(admin.ModelAdmin):
     fields = readonly_fields + ["points", "feedback"]
 
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
+        if "feedback" in form.changed_data:
+            obj.save(update_fields=["feedback"])
         if "points" in form.changed_data and obj.points is not None:
-            actions.set_answer_points(obj, obj.points, by=request.user, now=timezone.now())
+            # Through the same rules as the staff results page (a submitted attempt,
+            # points within the question's): a refusal is shown, nothing is saved.
+            try:
+                actions.set_answer_points(obj, obj.points, by=request.user, now=timezone.now())
+            except actions.QuizError as error:
+                self.message_user(request, error.message, level=messages.ERROR)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -56,6 +56,16 @@ class RunTestsForm(_JsonBodyForm):
     code = forms.CharField(strip=False, required=False, max_length=200_000)
 
 
+class AnswerPointsForm(forms.Form):
+    # The range is the question's, checked by ``actions.set_answer_points``.
+    points = forms.FloatField()
+
+    def error_text(self) -> str:
+        for field, errors in self.errors.items():
+            return f"{field}: {errors[0]}"
+        return "Invalid request."
+
+
 class AddTimeForm(forms.Form):
     attempt = forms.IntegerField(min_value=1)
     minutes = forms.IntegerField(min_value=1, max_value=600)

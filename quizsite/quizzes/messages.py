@@ -24,7 +24,13 @@ QUESTION_UNAVAILABLE = (
     "This question cannot be shown right now. The course staff have been notified and "
     "will decide how it counts; answer the others as usual."
 )
-GRADING_FAILED = "Grading failed, staff notified."
+GRADING_FAILED = (
+    "This answer could not be graded automatically. It is on the course staff's list "
+    "to grade by hand; this is not your fault."
+)
+POINTS_OUT_OF_RANGE = "Points must be between 0 and {max:g}."
+NOT_SUBMITTED_YET = "This attempt is still running; grade it once it is submitted."
+CANNOT_REGRADE = "Only code answers of a submitted quiz attempt can be graded again."
 CHANGED_ELSEWHERE = (
     "This answer was changed in another tab or window since this page last saved it, "
     "so what you typed here was not saved over it. Choose which version to keep."

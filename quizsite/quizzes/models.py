@@ -246,7 +246,7 @@ class GradingStatus(models.TextChoices):
     UNGRADED = "", "Not graded yet"
     PENDING = "pending", "Being graded"
     GRADED = "graded", "Graded"
-    FAILED = "failed", "Grading failed, staff notified"
+    FAILED = "failed", "Grading failed: for staff to grade"
 
 
 class Answer(models.Model):
@@ -273,6 +273,12 @@ class Answer(models.Model):
         "grading.Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     tries = models.PositiveIntegerField(default=0)  # homework: graded tries used
+    # Staff set the points by hand: who and when. A hand grade stands until staff
+    # grade it again; a grader result arriving later never replaces it.
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    graded_by_hand_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Answer to {self.attempt_question} r{self.revision}"

@@ -10,14 +10,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role, User
 from quizsite.quizzes import gradebook, timing
 from quizsite.quizzes.actions import pick_override
-from quizsite.quizzes.models import Attempt, AttemptStatus, Quiz, QuizOverride
+from quizsite.quizzes.models import (
+    Answer,
+    Attempt,
+    AttemptStatus,
+    GradingStatus,
+    Quiz,
+    QuizOverride,
+)
 
 NOT_FOUND = "No such page."
 
@@ -76,6 +83,18 @@ def attempt_for_staff(user, attempt_id: int) -> Attempt:
     return attempt
 
 
+def answer_at(attempt: Attempt, position: int) -> Answer:
+    """The answer at ``position`` of an attempt the caller may already see."""
+    answer = (
+        Answer.objects.select_related("attempt_question__question_version__question")
+        .filter(attempt_question__attempt=attempt, attempt_question__position=position)
+        .first()
+    )
+    if answer is None:
+        raise Http404(NOT_FOUND)
+    return answer
+
+
 def attempts_for_staff(user, quiz: Quiz) -> QuerySet[Attempt]:
     """Every attempt of the quiz, for its course's staff."""
     if not access.is_staff(user, quiz.course):
@@ -83,6 +102,12 @@ def attempts_for_staff(user, quiz: Quiz) -> QuerySet[Attempt]:
     return (
         Attempt.objects.filter(quiz=quiz)
         .select_related("user")
+        .annotate(
+            to_grade_by_hand=Count(
+                "questions__answer",
+                filter=Q(questions__answer__grading_status=GradingStatus.FAILED),
+            )
+        )
         .order_by("user__username", "number")
     )
 

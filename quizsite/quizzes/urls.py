@@ -31,6 +31,16 @@ urlpatterns = [
     ),
     path("quiz-attempts/<int:attempt_id>/results/", views.results, name="results"),
     path(
+        "quiz-attempts/<int:attempt_id>/questions/<int:position>/points/",
+        views.set_points,
+        name="set_points",
+    ),
+    path(
+        "quiz-attempts/<int:attempt_id>/questions/<int:position>/regrade/",
+        views.regrade,
+        name="regrade",
+    ),
+    path(
         "quiz-submissions/<int:submission_id>/status/",
         views.submission_status,
         name="submission_status",

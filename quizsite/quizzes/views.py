@@ -23,7 +23,7 @@ from grader.django.models import Submission
 from questions.rendering import highlight_css, render_markdown
 from quizsite.accounts import access, csvrows
 from quizsite.quizzes import actions, gradebook, grading, selectors, timing
-from quizsite.quizzes.forms import AddTimeForm, AutosaveForm, RunTestsForm
+from quizsite.quizzes.forms import AddTimeForm, AnswerPointsForm, AutosaveForm, RunTestsForm
 from quizsite.quizzes.models import Attempt, Quiz
 
 # Trial runs of the visible tests per student: enough to iterate, not enough to turn
@@ -369,6 +369,45 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
     )
 
 
+def _staff_answer(user, attempt_id: int, position: int):
+    """(attempt, answer) for the course's staff; a 404 for everyone else."""
+    the_attempt = selectors.attempt_for_staff(user, attempt_id)
+    answer = selectors.answer_at(the_attempt, position)
+    return the_attempt, answer
+
+
+@login_required
+@require_POST
+def set_points(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    the_attempt, answer = _staff_answer(request.user, attempt_id, position)
+    form = AnswerPointsForm(request.POST)
+    if not form.is_valid():
+        flash.error(request, form.error_text())
+    else:
+        try:
+            actions.set_answer_points(
+                answer, form.cleaned_data["points"], by=request.user, now=timezone.now()
+            )
+        except actions.QuizError as error:
+            flash.error(request, error.message)
+        else:
+            flash.success(request, f"Points of question {position} set by hand.")
+    return redirect(f"{reverse('quizzes:results', args=[the_attempt.pk])}#r{position}")
+
+
+@login_required
+@require_POST
+def regrade(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    the_attempt, answer = _staff_answer(request.user, attempt_id, position)
+    try:
+        actions.regrade_answer(answer, by=request.user, now=timezone.now())
+    except actions.QuizError as error:
+        flash.error(request, error.message)
+    else:
+        flash.success(request, f"Question {position} was sent to the grader again.")
+    return redirect(f"{reverse('quizzes:results', args=[the_attempt.pk])}#r{position}")
+
+
 @login_required
 @require_GET
 def staff_quiz_grades(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
@@ -405,6 +444,7 @@ def staff_quiz(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResp
                 return redirect("quizzes:staff_quiz", course_code=course_code, quiz_id=quiz.pk)
         else:
             error = form.error_text()
+    rows = selectors.staff_attempt_rows(request.user, quiz, now)
     return render(
         request,
         "quizzes/staff_quiz.html",
@@ -417,8 +457,9 @@ def staff_quiz(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResp
                     "left_text": clock_text(row["seconds_left"]),
                     "added_text": duration_text(row["attempt"].added_time),
                 }
-                for row in selectors.staff_attempt_rows(request.user, quiz, now)
+                for row in rows
             ],
+            "to_grade_by_hand": sum(row["attempt"].to_grade_by_hand for row in rows),
             "error": error,
             "limit_text": duration_text(quiz.time_limit),
             "tzname": str(selectors.user_timezone(request.user, quiz.course)),

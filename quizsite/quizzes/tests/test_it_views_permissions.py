@@ -150,6 +150,19 @@ CASES = {
         None,
         {"student": 200, "other_student": 404, "ta": 200, "instructor": 200, "stranger": 404, "anonymous": 302},
     ),
+    # Hand grading: staff are redirected to the results page (here with "still running").
+    "set_points": (
+        "FORM",
+        lambda w: reverse("quizzes:set_points", args=[w["attempt"].pk, w["code_position"]]),
+        {"points": "1"},
+        {"student": 404, "other_student": 404, "ta": 302, "instructor": 302, "stranger": 404, "anonymous": 302},
+    ),
+    "regrade": (
+        "FORM",
+        lambda w: reverse("quizzes:regrade", args=[w["attempt"].pk, w["code_position"]]),
+        None,
+        {"student": 404, "other_student": 404, "ta": 302, "instructor": 302, "stranger": 404, "anonymous": 302},
+    ),
     "submission_status": (
         "GET",
         lambda w: reverse("quizzes:submission_status", args=[w["submission"].pk]),
