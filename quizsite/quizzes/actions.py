@@ -514,9 +514,10 @@ def record_code_result(submission: Submission) -> int:
             )
             graded_try.save(update_fields=["grading_status", "points", "feedback"])
             answer = graded_try.answer
-            _combine_homework(answer, aq.attempt.quiz.homework_policy)
-            answer.save(update_fields=["points", "grading_status", "feedback", "submission"])
-            _store_score(aq.attempt)
+            if answer.graded_by_hand_at is None:  # a hand grade stands over the tries
+                _combine_homework(answer, aq.attempt.quiz.homework_policy)
+                answer.save(update_fields=["points", "grading_status", "feedback", "submission"])
+                _store_score(aq.attempt)
             updated += 1
         # A hand grade stands: staff graded it (perhaps while this result was on its way).
         for answer in Answer.objects.select_related("attempt_question__attempt").filter(
