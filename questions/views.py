@@ -1,27 +1,32 @@
 """Staff pages for question banks: browse by topic, preview a question exactly as a
 student with a given variant seed sees it, and try an answer to see the full grader
-result. Course staff (instructor or TA of any course) only."""
+result. Course staff (instructor or TA of any course) only.
+
+Tried code is graded by the Celery workers (the only processes that may start
+sandboxes): the POST queues a ``preview`` submission and redirects to the page showing
+it, which says "Grading…" and swaps in the result when it is there."""
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from grader.django.models import Submission
+from questions import actions
 from questions import format as qformat
+from questions.forms import PreviewCodeForm
 from questions.models import Question, QuestionVersion
 from questions.rendering import highlight_css, inline_html, option_order, render_markdown
 from questions.scoring import score_answer
-from questions.sync import default_sandbox
 from questions.versions import load_version
 from quizsite.accounts import access
-
-log = logging.getLogger(__name__)
 
 MAX_SEED = 2**62  # seeds are stored in a BigIntegerField
 
@@ -64,22 +69,64 @@ def index(request: HttpRequest) -> HttpResponse:
 def _given_answer(question: qformat.Question, request: HttpRequest) -> Any:
     if question.type == "multi":
         return request.POST.getlist("answer")
-    if question.type == "code":
-        return request.POST.get("code", "")
     return request.POST.get("answer", "")
 
 
-def _grade_code(question: qformat.Question, source: str, seed: int) -> dict[str, Any]:
-    from grader import pipeline
+def _preview_submission(row: Question, raw: str | None) -> Submission | None:
+    """The preview submission named in the address: only staff reach this, and only a
+    ``preview`` submission of this very question is shown (never a student's answer)."""
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise Http404("No such preview.")
+    return get_object_or_404(
+        Submission.objects.select_related("question_version"),
+        pk=int(raw),
+        purpose=Submission.Purpose.PREVIEW,
+        question_version__question=row,
+    )
 
-    try:
-        result = pipeline.grade(question, source, sandbox=default_sandbox(), seed=seed)
-    except Exception as e:  # show staff what broke instead of a server error page
-        log.exception("preview grading of %s failed", question.id)
-        return {"status": "error", "errors": [f"{type(e).__name__}: {e}"], "checks": []}
-    data = result.as_dict()
-    data["errors"] = list(result.errors)  # staff see why an error is an error
-    return data
+
+def _chosen_version(
+    row: Question, versions: list[QuestionVersion], number: str | None
+) -> QuestionVersion:
+    if number:
+        version = next((v for v in versions if str(v.number) == number), None)
+        if version is None:
+            raise Http404("No such version.")
+        return version
+    if row.current is None:
+        raise Http404("This question has no version yet.")
+    return row.current
+
+
+def _code_outcome(submission: Submission) -> dict[str, Any]:
+    """What the page shows of a preview submission: everything, for staff (hidden tests,
+    details, and the grader's own reasons for an error, which students never see)."""
+    result = submission.result or {}
+    pending = not submission.is_done
+    return {
+        "status": submission.status,
+        "pending": pending,
+        "score": result.get("score"),
+        "max_score": result.get("max_score"),
+        "python": result.get("python", ""),
+        "checks": [] if pending else result.get("checks", []),
+        # While pending, a reason here means a try failed and the workers try again.
+        "errors": [submission.error_detail] if submission.error_detail else [],
+    }
+
+
+def _preview_url(row: Question, submission: Submission) -> str:
+    query = urlencode(
+        {
+            "version": submission.question_version.number,
+            "seed": submission.seed,
+            "submission": submission.pk,
+        }
+    )
+    # The fragment brings the result into view below the student's part of the page.
+    return reverse("questions:preview", args=[row.bank, row.path]) + f"?{query}#grader-result"
 
 
 @login_required
@@ -88,16 +135,13 @@ def preview(request: HttpRequest, bank: str, path: str) -> HttpResponse:
     access.require_staff_anywhere(request.user)
     row = get_object_or_404(Question.objects.select_related("current"), bank=bank, path=path)
     versions = list(row.versions.order_by("number"))
-    number = request.GET.get("version")
-    if number:
-        version = next((v for v in versions if str(v.number) == number), None)
-        if version is None:
-            raise Http404("No such version.")
-    elif row.current is not None:
-        version = row.current
+    submission = _preview_submission(row, request.GET.get("submission"))
+    if submission is not None:
+        # The tried code's own version and seed, whatever else the address says.
+        version, seed = submission.question_version, submission.seed
     else:
-        raise Http404("This question has no version yet.")
-    seed = _seed(request.GET.get("seed"))
+        version = _chosen_version(row, versions, request.GET.get("version"))
+        seed = _seed(request.GET.get("seed"))
     base = load_version(version)
     try:
         question = qformat.instantiate(base, seed)
@@ -111,16 +155,38 @@ def preview(request: HttpRequest, bank: str, path: str) -> HttpResponse:
 
     outcome: dict[str, Any] | None = None
     given: Any = None
-    if request.method == "POST":
+    status = 200
+    code_error = ""
+    if request.method == "POST" and question.type == "code":
+        form = PreviewCodeForm(request.POST)
+        if form.is_valid():
+            # Graded by the workers; the page shows the submission and waits for it.
+            tried = actions.preview_code(
+                version, form.cleaned_data["code"], seed=seed, user=request.user
+            )
+            return redirect(_preview_url(row, tried))
+        given, code_error, status = request.POST.get("code", ""), form.error_text(), 400
+    elif request.method == "POST":
+        # Scoring a non-code answer is pure and instant: done here.
         given = _given_answer(question, request)
-        if question.type == "code":
-            outcome = {"code": _grade_code(question, given, seed)}
-        else:
-            outcome = {"points": score_answer(question, given), "max_points": question.points}
+        outcome = {"points": score_answer(question, given), "max_points": question.points}
+    elif submission is not None:
+        given = submission.code
+        outcome = {"code": _code_outcome(submission)}
     return render(
         request,
         "questions/preview.html",
-        _context(row, version, versions, question, seed, outcome=outcome, given=given),
+        _context(
+            row,
+            version,
+            versions,
+            question,
+            seed,
+            outcome=outcome,
+            given=given,
+            code_error=code_error,
+        ),
+        status=status,
     )
 
 
@@ -134,6 +200,7 @@ def _context(
     outcome: dict[str, Any] | None = None,
     given: Any = None,
     variant_error: str = "",
+    code_error: str = "",
 ) -> dict[str, Any]:
     code = question.code
     if question.type == "code" and isinstance(given, str):
@@ -157,6 +224,7 @@ def _context(
         "editor_text": editor_text,
         "outcome": outcome,
         "variant_error": variant_error,
+        "code_error": code_error,
         "highlight_css": highlight_css(),
         "reference_html": render_markdown(f"```python\n{code.reference_source}\n```")
         if code

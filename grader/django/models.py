@@ -17,7 +17,7 @@ class Submission(models.Model):
     class Purpose(models.TextChoices):
         ANSWER = "answer", "Answer"  # counts
         VISIBLE_TESTS = "visible", "Run visible tests"  # a student's trial run: never counted
-        PREVIEW = "preview", "Staff preview"
+        PREVIEW = "preview", "Staff preview"  # code tried on a bank preview page: never counted
 
     question_version = models.ForeignKey(
         "questions.QuestionVersion", on_delete=models.PROTECT, related_name="submissions"

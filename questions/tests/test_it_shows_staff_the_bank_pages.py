@@ -1,5 +1,6 @@
-"""Staff pages: browse by topic, preview a variant by seed, try an answer and see the
-full grader result. Only course staff may see them."""
+"""Staff pages: browse by topic, preview a variant by seed, try a non-code answer and
+see its score at once. Only course staff may see them. (Tried code goes to the
+grading workers: test_it_grades_previewed_code_on_the_workers.py.)"""
 
 from __future__ import annotations
 
@@ -9,31 +10,13 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from grader.django.models import Submission
 from questions.sync import sync_bank
-from questions.tests.banks import copy_questions
+from questions.tests.conftest import PAGE_IDS, preview_url
 
 pytestmark = pytest.mark.django_db
 
-IDS = ["scopes/which-load", "scopes/unbound-local", "numpy/nbytes", "objects/freeze"]
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    # The personas are created with passwords; the default hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def bank(tmp_path: Path, settings) -> Path:
-    settings.GRADER_SANDBOX = "fake"
-    root = copy_questions(tmp_path / "bank", IDS)
-    sync_bank(root, check=False)
-    return root
-
-
-def preview_url(path: str, **params: object) -> str:
-    url = reverse("questions:preview", args=["sample", path])
-    return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+IDS = PAGE_IDS
 
 
 @pytest.mark.parametrize(
@@ -48,22 +31,20 @@ def preview_url(path: str, **params: object) -> str:
     ],
 )
 @pytest.mark.parametrize("page", ["index", "preview", "try"])
-def test_it_lets_only_staff_in(bank, personas, client_for, persona, expected, page) -> None:
+def test_it_lets_only_staff_in(preview_bank, personas, client_for, persona, expected, page) -> None:
     client = client_for(personas[persona])
     if page == "index":
         response = client.get(reverse("questions:index"))
     elif page == "preview":
         response = client.get(preview_url("scopes/which-load", seed=1))
     else:
-        response = client.post(
-            preview_url("objects/freeze"), {"code": "def freeze(o):\n    return o\n"}
-        )
+        response = client.post(preview_url("scopes/which-load", seed=1), {"answer": "LOAD_FAST"})
     assert response.status_code == expected
     if expected == 302:
         assert reverse("login") in response["Location"]
 
 
-def test_it_browses_by_topic(bank, ta, client_for) -> None:
+def test_it_browses_by_topic(preview_bank, ta, client_for) -> None:
     client = client_for(ta)
     everything = client.get(reverse("questions:index")).content.decode()
     for qid in IDS:
@@ -80,7 +61,7 @@ def _variant_values(html: str) -> list[str]:
     return re.findall(r"<dd><code>(.*?)</code></dd>", block, re.S)
 
 
-def test_it_previews_a_variant_that_is_stable_per_seed(bank, ta, client_for) -> None:
+def test_it_previews_a_variant_that_is_stable_per_seed(preview_bank, ta, client_for) -> None:
     client = client_for(ta)
     pages = {
         seed: client.get(preview_url("numpy/nbytes", seed=seed)).content.decode()
@@ -96,7 +77,7 @@ def test_it_previews_a_variant_that_is_stable_per_seed(bank, ta, client_for) -> 
     assert "{{" not in pages[3].split("What the student sees", 1)[1].split("Answer key", 1)[0]
 
 
-def test_it_scores_a_tried_answer_for_the_previewed_variant(bank, ta, client_for) -> None:
+def test_it_scores_a_tried_answer_for_the_previewed_variant(preview_bank, ta, client_for) -> None:
     client = client_for(ta)
     page = client.get(preview_url("scopes/which-load", seed=5)).content.decode()
     right = re.search(r"Answer: <code>(LOAD_\w+)</code>", page).group(1)
@@ -106,33 +87,14 @@ def test_it_scores_a_tried_answer_for_the_previewed_variant(bank, ta, client_for
     bad = client.post(preview_url("scopes/which-load", seed=5), {"answer": wrong}).content.decode()
     assert 'Score: <strong class="ok">1 of 1</strong>' in good
     assert 'Score: <strong class="bad">0 of 1</strong>' in bad
+    # Scored in the request: nothing is queued for the grading workers.
+    assert not Submission.objects.exists()
 
 
-def test_it_shows_the_full_grader_result_for_code(bank, ta, client_for) -> None:
-    client = client_for(ta)
-    almost = (
-        "def freeze(obj):\n"
-        "    if isinstance(obj, list):\n"
-        "        return tuple(freeze(x) for x in obj)\n"
-        "    if isinstance(obj, dict):\n"
-        "        return tuple(sorted((k, freeze(v)) for k, v in obj.items()))\n"
-        "    return obj\n"  # forgets sets
-    )
-    html = client.post(preview_url("objects/freeze"), {"code": almost}).content.decode()
-    assert "graded" in html
-    rows = re.findall(
-        r"<tr><td><code>([\w-]+)</code></td><td>(\w+)</td><td class=\"(ok|bad)\">", html
-    )
-    assert ("test-2", "test", "bad") in rows  # type(freeze({1, 2})) is still a set
-    assert ("test-1", "test", "ok") in rows
-    assert {name for name, _, _ in rows} == {"test-1", "test-2", "test-3", "random_nested"}
-    assert "frozenset" in html  # the feedback says what was expected
-
-
-def test_it_previews_an_older_version_after_an_edit(bank: Path, ta, client_for) -> None:
-    toml = bank / "scopes/unbound-local/question.toml"
+def test_it_previews_an_older_version_after_an_edit(preview_bank: Path, ta, client_for) -> None:
+    toml = preview_bank / "scopes/unbound-local/question.toml"
     toml.write_text(toml.read_text().replace("The last line fails.", "The last line breaks."))
-    sync_bank(bank, check=False)
+    sync_bank(preview_bank, check=False)
     client = client_for(ta)
 
     current = client.get(preview_url("scopes/unbound-local")).content.decode()
