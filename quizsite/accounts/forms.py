@@ -27,3 +27,31 @@ class RosterUploadForm(forms.Form):
         label="Roster CSV",
         help_text="Columns: username, email, role (student, ta, instructor); optional first_name, last_name, group.",
     )
+
+
+class WallClockField(forms.DateTimeField):
+    """A time as staff read it on a clock in the course's zone (an
+    ``<input type="datetime-local">``): naive here, made aware by ``in_zone``."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        # Django would attach the *server's* zone to a naive time: keep it naive, so
+        # that ``in_zone`` attaches the course's.
+        result = super().to_python(value)
+        return result.replace(tzinfo=None) if result is not None else None
+
+
+def in_zone(value, tz):
+    """A naive wall-clock time typed for zone ``tz``, as an aware datetime."""
+    return value.replace(tzinfo=tz) if value is not None else None
+
+
+def wall_clock(value, tz):
+    """An aware datetime as the naive wall-clock time a form shows in zone ``tz``."""
+    return value.astimezone(tz).replace(tzinfo=None) if value is not None else None

@@ -34,6 +34,7 @@ from quizsite.quizzes.models import (
     LateSave,
     Quiz,
     QuizOverride,
+    QuizPool,
     SubmittedBy,
     TimeAddition,
 )
@@ -655,6 +656,75 @@ def regrade_answer(answer: Answer, *, by, now: datetime) -> Answer:
         _store_score(locked)
     log.info("answer %s sent to the grader again by %s at %s", answer.pk, by, now.isoformat())
     return answer
+
+
+def save_quiz(quiz: Quiz, pools: list[dict[str, Any]], *, now: datetime) -> int:
+    """Create or change a quiz and replace its pools, in one transaction. Attempts
+    already started keep the questions they drew; running ones get their deadline
+    recomputed for the new window and limit. Returns how many deadlines moved.
+
+    ``pools``: ``{"topic", "questions", "count", "points"}`` in drawing order."""
+    with transaction.atomic():
+        quiz.save()
+        quiz.pools.all().delete()
+        for order, spec in enumerate(pools):
+            pool = QuizPool.objects.create(
+                quiz=quiz,
+                order=order,
+                topic=spec.get("topic") or "",
+                count=spec["count"],
+                points=spec.get("points"),
+            )
+            if spec.get("questions"):
+                pool.questions.set(spec["questions"])
+        moved = recompute_deadlines(quiz)
+    log.info("quiz %s saved at %s; %s running deadline(s) moved", quiz.pk, now.isoformat(), moved)
+    return moved
+
+
+def save_override(
+    quiz: Quiz,
+    *,
+    user=None,
+    group=None,
+    extra_minutes: int = 0,
+    extra_percent: int = 0,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    now: datetime,
+) -> tuple[QuizOverride, int]:
+    """Give one student or one group extra time and/or another window (replacing the
+    override they had). Running attempts' deadlines follow. Returns (override,
+    deadlines moved)."""
+    if (user is None) == (group is None):
+        raise QuizError(messages.OVERRIDE_WHO)
+    with transaction.atomic():
+        override, _ = QuizOverride.objects.update_or_create(
+            quiz=quiz,
+            user=user,
+            group=group,
+            defaults={
+                "extra_minutes": extra_minutes,
+                "extra_percent": extra_percent,
+                "opens_at": opens_at,
+                "closes_at": closes_at,
+            },
+        )
+        moved = recompute_deadlines(quiz)
+    log.info("override %s of quiz %s saved at %s", override.pk, quiz.pk, now.isoformat())
+    return override, moved
+
+
+def delete_override(override: QuizOverride, *, now: datetime) -> int:
+    """Remove an override; running attempts fall back to the quiz's own rules (a
+    deadline that is then already past ends the attempt at the next sweep, with every
+    answer saved until then)."""
+    quiz = override.quiz
+    with transaction.atomic():
+        override.delete()
+        moved = recompute_deadlines(quiz)
+    log.info("an override of quiz %s deleted at %s", quiz.pk, now.isoformat())
+    return moved
 
 
 def release_feedback(quiz: Quiz, *, now: datetime) -> Quiz:

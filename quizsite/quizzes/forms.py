@@ -4,10 +4,15 @@ whether a value is accepted lives in ``actions``."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.http import HttpRequest
+
+from quizsite.accounts.forms import WallClockField, in_zone, wall_clock
+from quizsite.accounts.models import Course
+from quizsite.quizzes.models import Quiz
 
 
 class _JsonBodyForm(forms.Form):
@@ -73,4 +78,243 @@ class AddTimeForm(forms.Form):
     def error_text(self) -> str:
         for field, errors in self.errors.items():
             return f"{field}: {errors[0]}"
+        return "Invalid request."
+
+
+# ------------------------------------------------------------------ staff: quizzes
+
+
+def _live_questions():
+    from questions.models import Question
+
+    return Question.objects.filter(retired=False, current__isnull=False).order_by("bank", "path")
+
+
+def bank_topics() -> list[str]:
+    """Every topic of a question that can be drawn, sorted."""
+    seen: set[str] = set()
+    for topics in _live_questions().values_list("topics", flat=True):
+        seen.update(topics or [])
+    return sorted(seen)
+
+
+class QuizForm(forms.ModelForm):
+    """Staff type times as they read them in the course's zone; stored in UTC."""
+
+    opens_local = WallClockField(label="Opens")
+    closes_local = WallClockField(label="Closes", help_text="For homework: the due date.")
+    time_limit_minutes = forms.IntegerField(
+        label="Time limit (minutes)",
+        min_value=1,
+        max_value=24 * 60,
+        required=False,
+        help_text="Empty: homework, open until it closes, with graded tries per question.",
+    )
+    grace_seconds = forms.IntegerField(
+        label="Grace period (seconds)",
+        min_value=0,
+        max_value=600,
+        initial=30,
+        help_text="Answers saved this long after the deadline still count (network lag).",
+    )
+
+    class Meta:
+        model = Quiz
+        fields = [
+            "title",
+            "instructions",
+            "attempts_allowed",
+            "shuffle",
+            "feedback_release",
+            "homework_tries",
+            "homework_policy",
+        ]
+        widgets = {"instructions": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, course: Course, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.course = course
+        self.fields["opens_local"].help_text = f"In the course's time zone ({course.timezone})."
+        self.fields["attempts_allowed"].min_value = 1
+        quiz = self.instance
+        if quiz.pk:
+            self.initial["opens_local"] = wall_clock(quiz.opens_at, course.tz)
+            self.initial["closes_local"] = wall_clock(quiz.closes_at, course.tz)
+            if quiz.time_limit:
+                self.initial["time_limit_minutes"] = int(quiz.time_limit.total_seconds() // 60)
+            self.initial["grace_seconds"] = int(quiz.grace.total_seconds())
+
+    def clean(self) -> dict:
+        data = super().clean()
+        opens = in_zone(data.get("opens_local"), self.course.tz)
+        closes = in_zone(data.get("closes_local"), self.course.tz)
+        if opens and closes and closes <= opens:
+            self.add_error("closes_local", "The quiz must close after it opens.")
+        if data.get("attempts_allowed") is not None and data["attempts_allowed"] < 1:
+            self.add_error("attempts_allowed", "Allow at least one attempt.")
+        if not data.get("time_limit_minutes") and data.get("homework_tries") == 0:
+            self.add_error("homework_tries", "Homework needs at least one graded try.")
+        quiz = self.instance
+        quiz.course = self.course
+        if opens and closes and closes > opens:
+            quiz.opens_at, quiz.closes_at = opens, closes
+        minutes = data.get("time_limit_minutes")
+        quiz.time_limit = timedelta(minutes=minutes) if minutes else None
+        if data.get("grace_seconds") is not None:
+            quiz.grace = timedelta(seconds=data["grace_seconds"])
+        return data
+
+    def _post_clean(self) -> None:
+        # The window is checked above, in the course's zone; the model's own
+        # constraint check would repeat it without the field's name.
+        if self.errors:
+            return
+        super()._post_clean()
+
+
+class PoolForm(forms.Form):
+    """One pool: draw ``count`` questions from a topic or from listed questions."""
+
+    topic = forms.ChoiceField(required=False, label="From the topic")
+    questions = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="or from these questions",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    count = forms.IntegerField(min_value=1, max_value=100, initial=1, label="Questions drawn")
+    points = forms.FloatField(
+        min_value=0,
+        required=False,
+        label="Points each",
+        help_text="Empty: each question's own points.",
+    )
+
+    def __init__(self, *args, topics: list[str], questions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", "—")] + [(t, t) for t in topics]
+        self.fields["questions"].queryset = questions
+        self.fields["questions"].label_from_instance = lambda q: f"{q.path}: {q.title}"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        topic, listed, count = data.get("topic"), data.get("questions"), data.get("count")
+        if topic and listed:
+            raise forms.ValidationError("Choose a topic or list questions, not both.")
+        if not topic and not listed:
+            raise forms.ValidationError("Choose a topic or list the questions to draw from.")
+        if count:
+            available = (
+                len(listed)
+                if listed
+                else sum(1 for q in self.fields["questions"].queryset if topic in (q.topics or []))
+            )
+            if count > available:
+                # Students would silently get fewer questions than the quiz promises.
+                source = f"the topic {topic!r}" if topic else "the listed questions"
+                self.add_error("count", f"Only {available} question(s) in {source}.")
+        return data
+
+
+class BasePoolFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this pool"
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        if not kept:
+            raise forms.ValidationError("A quiz draws from at least one pool.")
+
+
+PoolFormSet = forms.formset_factory(
+    PoolForm, formset=BasePoolFormSet, extra=1, can_delete=True, max_num=30
+)
+
+
+def pool_formset(data=None, *, quiz: Quiz | None = None) -> BasePoolFormSet:
+    """The quiz's pools as a formset (one empty row to add another)."""
+    questions = _live_questions()
+    initial = []
+    if quiz is not None and quiz.pk:
+        for pool in quiz.pools.prefetch_related("questions"):
+            initial.append(
+                {
+                    "topic": pool.topic,
+                    "questions": list(pool.questions.all()),
+                    "count": pool.count,
+                    "points": pool.points,
+                }
+            )
+    return PoolFormSet(
+        data,
+        initial=initial,
+        prefix="pools",
+        form_kwargs={"topics": bank_topics(), "questions": questions},
+    )
+
+
+def pools_from(formset: BasePoolFormSet) -> list[dict]:
+    """Plain pool specs for ``actions.save_quiz``, in the order given."""
+    return [
+        {
+            "topic": f.cleaned_data["topic"] or "",
+            "questions": list(f.cleaned_data.get("questions") or []),
+            "count": f.cleaned_data["count"],
+            "points": f.cleaned_data.get("points"),
+        }
+        for f in formset.forms
+        if f.cleaned_data and not formset._should_delete_form(f)
+    ]
+
+
+class OverrideForm(forms.Form):
+    """Extra time and/or another window for one student or one group."""
+
+    student = forms.CharField(
+        required=False, label="Student (username)", max_length=150, strip=True
+    )
+    group = forms.ModelChoiceField(queryset=None, required=False, label="or group")
+    extra_minutes = forms.IntegerField(min_value=0, max_value=24 * 60, initial=0, required=False)
+    extra_percent = forms.IntegerField(min_value=0, max_value=400, initial=0, required=False)
+    opens_local = WallClockField(required=False, label="Opens instead")
+    closes_local = WallClockField(required=False, label="Closes instead")
+
+    def __init__(self, *args, course: Course, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.course = course
+        self.fields["group"].queryset = course.groups.all()
+
+    def clean(self) -> dict:
+        from quizsite.accounts.models import Role, User
+
+        data = super().clean()
+        username, group = data.get("student"), data.get("group")
+        if bool(username) == bool(group):
+            raise forms.ValidationError("Name one student or choose one group.")
+        if username:
+            user = User.objects.filter(
+                username=username, memberships__course=self.course, memberships__role=Role.STUDENT
+            ).first()
+            if user is None:
+                self.add_error("student", f"No student {username!r} in this course.")
+            data["user"] = user
+        data["opens_at"] = in_zone(data.get("opens_local"), self.course.tz)
+        data["closes_at"] = in_zone(data.get("closes_local"), self.course.tz)
+        if data["opens_at"] and data["closes_at"] and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_local", "The window must close after it opens.")
+        data["extra_minutes"] = data.get("extra_minutes") or 0
+        data["extra_percent"] = data.get("extra_percent") or 0
+        if not (
+            data["extra_minutes"] or data["extra_percent"] or data["opens_at"] or data["closes_at"]
+        ):
+            raise forms.ValidationError("Give extra time, another window, or both.")
+        return data
+
+    def error_text(self) -> str:
+        for field, errors in self.errors.items():
+            return errors[0] if field == "__all__" else f"{self[field].label}: {errors[0]}"
         return "Invalid request."

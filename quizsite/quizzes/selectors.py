@@ -48,6 +48,28 @@ def course_for_member(user, code: str) -> Course:
     return course
 
 
+def course_for_staff(user, code: str) -> Course:
+    course = Course.objects.filter(code=code).first()
+    if course is None or not access.is_staff(user, course):
+        raise Http404(NOT_FOUND)
+    return course
+
+
+def override_for_staff(user, quiz: Quiz, override_id: int) -> QuizOverride:
+    """An override of ``quiz`` (which the caller already reached as staff)."""
+    override = QuizOverride.objects.filter(pk=override_id, quiz=quiz).first()
+    if override is None or not access.is_staff(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    return override
+
+
+def overrides_of(quiz: Quiz) -> list[QuizOverride]:
+    """The quiz's overrides, students first (by username), then groups (by name)."""
+    return list(
+        quiz.overrides.select_related("user", "group").order_by("group__name", "user__username")
+    )
+
+
 def quiz_for_member(user, quiz_id: int) -> Quiz:
     """A quiz of a course the user belongs to (student or staff)."""
     quiz = Quiz.objects.select_related("course").filter(pk=quiz_id).first()

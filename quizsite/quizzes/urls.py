@@ -1,11 +1,32 @@
 from django.urls import path
 
-from quizsite.quizzes import views
+from quizsite.quizzes import staff_views, views
 
 app_name = "quizzes"
 urlpatterns = [
     path("courses/<slug:course_code>/quizzes/", views.course, name="course"),
     path("courses/<slug:course_code>/quizzes/<int:quiz_id>/", views.start, name="start"),
+    path("courses/<slug:course_code>/quizzes/new/", staff_views.edit_quiz, name="new_quiz"),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/edit/",
+        staff_views.edit_quiz,
+        name="edit_quiz",
+    ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/overrides/",
+        staff_views.overrides,
+        name="overrides",
+    ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/overrides/<int:override_id>/delete/",
+        staff_views.delete_override,
+        name="delete_override",
+    ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/release/",
+        staff_views.release,
+        name="release",
+    ),
     path(
         "courses/<slug:course_code>/quizzes/<int:quiz_id>/attempts/",
         views.staff_quiz,

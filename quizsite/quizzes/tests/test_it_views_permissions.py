@@ -43,7 +43,10 @@ def world(quiz, student, other_course):
     trial = actions.run_visible_tests(
         attempt, code_position, "def double(x):\n    return x * 2\n", now=NOW
     )
+    from quizsite.quizzes.models import QuizOverride
+
     return {
+        "override": QuizOverride.objects.create(quiz=quiz, user=student, extra_minutes=5),
         "course": quiz.course,
         "other_course": other_course,
         "quiz": quiz,
@@ -87,6 +90,50 @@ CASES = {
         lambda w: reverse("quizzes:staff_quiz", args=[w["course"].code, w["quiz"].pk]),
         None,
         {"student": 404, "other_student": 404, "ta": 200, "instructor": 200, "stranger": 404, "anonymous": 302},
+    ),
+    "new_quiz": (
+        "GET",
+        lambda w: reverse("quizzes:new_quiz", args=[w["course"].code]),
+        None,
+        {"student": 404, "other_student": 404, "ta": 200, "instructor": 200, "stranger": 404, "anonymous": 302},
+    ),
+    "new_quiz in another course": (
+        "GET",
+        lambda w: reverse("quizzes:new_quiz", args=[w["other_course"].code]),
+        None,
+        {"student": 404, "other_student": 404, "ta": 404, "instructor": 404, "stranger": 404, "anonymous": 302},
+    ),
+    "edit_quiz": (
+        "GET",
+        lambda w: reverse("quizzes:edit_quiz", args=[w["course"].code, w["quiz"].pk]),
+        None,
+        {"student": 404, "other_student": 404, "ta": 200, "instructor": 200, "stranger": 404, "anonymous": 302},
+    ),
+    "edit_quiz in another course's URL": (
+        "GET",
+        lambda w: reverse("quizzes:edit_quiz", args=[w["other_course"].code, w["quiz"].pk]),
+        None,
+        {"student": 404, "other_student": 404, "ta": 404, "instructor": 404, "stranger": 404, "anonymous": 302},
+    ),
+    "overrides": (
+        "GET",
+        lambda w: reverse("quizzes:overrides", args=[w["course"].code, w["quiz"].pk]),
+        None,
+        {"student": 404, "other_student": 404, "ta": 200, "instructor": 200, "stranger": 404, "anonymous": 302},
+    ),
+    "delete_override": (
+        "FORM",
+        lambda w: reverse(
+            "quizzes:delete_override", args=[w["course"].code, w["quiz"].pk, w["override"].pk]
+        ),
+        None,
+        {"student": 404, "other_student": 404, "ta": 302, "instructor": 302, "stranger": 404, "anonymous": 302},
+    ),
+    "release": (
+        "FORM",
+        lambda w: reverse("quizzes:release", args=[w["course"].code, w["quiz"].pk]),
+        None,
+        {"student": 404, "other_student": 404, "ta": 302, "instructor": 302, "stranger": 404, "anonymous": 302},
     ),
     "staff_quiz_grades": (
         "GET",

@@ -1,0 +1,117 @@
+"""Pages where a course's staff set quizzes up: create and edit a quiz and its pools,
+give students or groups extra time or another window, release results by hand.
+
+Like every view here: authorize, parse, call one function of ``actions``, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from quizsite.accounts.forms import wall_clock
+from quizsite.quizzes import actions, selectors
+from quizsite.quizzes.forms import OverrideForm, QuizForm, pool_formset, pools_from
+from quizsite.quizzes.models import FeedbackRelease, Quiz
+from quizsite.quizzes.views import _quiz_in_course, duration_text
+
+
+def _moved_text(moved: int) -> str:
+    return f" The deadline of {moved} running attempt(s) moved." if moved else ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_quiz(request: HttpRequest, course_code: str, quiz_id: int | None = None) -> HttpResponse:
+    if quiz_id is None:
+        course = selectors.course_for_staff(request.user, course_code)
+        quiz = Quiz(course=course)
+    else:
+        quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+        course = quiz.course
+    data = request.POST if request.method == "POST" else None
+    form = QuizForm(data, instance=quiz, course=course)
+    pools = pool_formset(data, quiz=quiz if quiz.pk else None)
+    if data is not None and form.is_valid() and pools.is_valid():
+        moved = actions.save_quiz(form.save(commit=False), pools_from(pools), now=timezone.now())
+        flash.success(request, f"Saved {quiz.title}.{_moved_text(moved)}")
+        return redirect("quizzes:staff_quiz", course_code=course.code, quiz_id=quiz.pk)
+    return render(
+        request,
+        "quizzes/quiz_edit.html",
+        {"course": course, "quiz": quiz if quiz.pk else None, "form": form, "pools": pools},
+        status=400 if data is not None else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def overrides(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
+    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    course = quiz.course
+    form = OverrideForm(request.POST or None, course=course)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        _, moved = actions.save_override(
+            quiz,
+            user=d.get("user"),
+            group=d.get("group"),
+            extra_minutes=d["extra_minutes"],
+            extra_percent=d["extra_percent"],
+            opens_at=d["opens_at"],
+            closes_at=d["closes_at"],
+            now=timezone.now(),
+        )
+        who = d["user"].get_username() if d.get("user") else f"group {d['group'].name}"
+        flash.success(request, f"Saved the override for {who}.{_moved_text(moved)}")
+        return redirect("quizzes:overrides", course_code=course.code, quiz_id=quiz.pk)
+    tz = course.tz
+    rows = [
+        {
+            "override": o,
+            "who": o.user.get_username() if o.user else f"Group: {o.group.name}",
+            "opens": wall_clock(o.opens_at, tz),
+            "closes": wall_clock(o.closes_at, tz),
+        }
+        for o in selectors.overrides_of(quiz)
+    ]
+    return render(
+        request,
+        "quizzes/overrides.html",
+        {
+            "course": course,
+            "quiz": quiz,
+            "form": form,
+            "rows": rows,
+            "limit_text": duration_text(quiz.time_limit),
+            "tzname": course.timezone,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def delete_override(
+    request: HttpRequest, course_code: str, quiz_id: int, override_id: int
+) -> HttpResponse:
+    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    override = selectors.override_for_staff(request.user, quiz, override_id)
+    moved = actions.delete_override(override, now=timezone.now())
+    flash.success(request, f"Override removed.{_moved_text(moved)}")
+    return redirect("quizzes:overrides", course_code=course_code, quiz_id=quiz.pk)
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
+    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    if quiz.feedback_release != FeedbackRelease.MANUAL:
+        flash.error(request, "This quiz releases its results by itself.")
+    else:
+        actions.release_feedback(quiz, now=timezone.now())
+        flash.success(request, "Results released: students see their scores and feedback now.")
+    return redirect("quizzes:staff_quiz", course_code=course_code, quiz_id=quiz.pk)
