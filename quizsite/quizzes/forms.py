@@ -4,6 +4,7 @@ whether a value is accepted lives in ``actions``."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -84,18 +85,29 @@ class AddTimeForm(forms.Form):
 # ------------------------------------------------------------------ staff: quizzes
 
 
-def _live_questions():
-    from questions.models import Question
+@dataclass(frozen=True)
+class Catalogue:
+    """The questions a pool can draw from, read once per page: (id, label, topics)."""
 
-    return Question.objects.filter(retired=False, current__isnull=False).order_by("bank", "path")
+    entries: tuple[tuple[int, str, tuple[str, ...]], ...]
 
+    @classmethod
+    def load(cls) -> Catalogue:
+        from questions.models import Question
 
-def bank_topics() -> list[str]:
-    """Every topic of a question that can be drawn, sorted."""
-    seen: set[str] = set()
-    for topics in _live_questions().values_list("topics", flat=True):
-        seen.update(topics or [])
-    return sorted(seen)
+        rows = (
+            Question.objects.filter(retired=False, current__isnull=False)
+            .order_by("bank", "path")
+            .values_list("pk", "path", "title", "topics")
+        )
+        return cls(tuple((pk, f"{path}: {title}", tuple(t or ())) for pk, path, title, t in rows))
+
+    @property
+    def topics(self) -> list[str]:
+        return sorted({t for _, _, topics in self.entries for t in topics})
+
+    def with_topic(self, topic: str) -> int:
+        return sum(1 for _, _, topics in self.entries if topic in topics)
 
 
 class QuizForm(forms.ModelForm):
@@ -176,8 +188,8 @@ class PoolForm(forms.Form):
     """One pool: draw ``count`` questions from a topic or from listed questions."""
 
     topic = forms.ChoiceField(required=False, label="From the topic")
-    questions = forms.ModelMultipleChoiceField(
-        queryset=None,
+    questions = forms.TypedMultipleChoiceField(
+        coerce=int,
         required=False,
         label="or from these questions",
         widget=forms.SelectMultiple(attrs={"size": 6}),
@@ -190,11 +202,11 @@ class PoolForm(forms.Form):
         help_text="Empty: each question's own points.",
     )
 
-    def __init__(self, *args, topics: list[str], questions, **kwargs) -> None:
+    def __init__(self, *args, catalogue: Catalogue, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", "—")] + [(t, t) for t in topics]
-        self.fields["questions"].queryset = questions
-        self.fields["questions"].label_from_instance = lambda q: f"{q.path}: {q.title}"
+        self.catalogue = catalogue
+        self.fields["topic"].choices = [("", "—")] + [(t, t) for t in catalogue.topics]
+        self.fields["questions"].choices = [(pk, label) for pk, label, _ in catalogue.entries]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -204,11 +216,7 @@ class PoolForm(forms.Form):
         if not topic and not listed:
             raise forms.ValidationError("Choose a topic or list the questions to draw from.")
         if count:
-            available = (
-                len(listed)
-                if listed
-                else sum(1 for q in self.fields["questions"].queryset if topic in (q.topics or []))
-            )
+            available = len(listed) if listed else self.catalogue.with_topic(topic)
             if count > available:
                 # Students would silently get fewer questions than the quiz promises.
                 source = f"the topic {topic!r}" if topic else "the listed questions"
@@ -237,23 +245,19 @@ PoolFormSet = forms.formset_factory(
 
 def pool_formset(data=None, *, quiz: Quiz | None = None) -> BasePoolFormSet:
     """The quiz's pools as a formset (one empty row to add another)."""
-    questions = _live_questions()
     initial = []
     if quiz is not None and quiz.pk:
         for pool in quiz.pools.prefetch_related("questions"):
             initial.append(
                 {
                     "topic": pool.topic,
-                    "questions": list(pool.questions.all()),
+                    "questions": [q.pk for q in pool.questions.all()],
                     "count": pool.count,
                     "points": pool.points,
                 }
             )
     return PoolFormSet(
-        data,
-        initial=initial,
-        prefix="pools",
-        form_kwargs={"topics": bank_topics(), "questions": questions},
+        data, initial=initial, prefix="pools", form_kwargs={"catalogue": Catalogue.load()}
     )
 
 
@@ -262,7 +266,7 @@ def pools_from(formset: BasePoolFormSet) -> list[dict]:
     return [
         {
             "topic": f.cleaned_data["topic"] or "",
-            "questions": list(f.cleaned_data.get("questions") or []),
+            "questions": list(f.cleaned_data.get("questions") or []),  # question ids
             "count": f.cleaned_data["count"],
             "points": f.cleaned_data.get("points"),
         }

@@ -229,3 +229,20 @@ def test_it_lets_no_student_set_up_quizzes(quiz, student, client_for) -> None:
     assert response.status_code == 404
     assert not QuizOverride.objects.exists()
     assert Attempt.objects.count() == 0
+
+
+@pytest.mark.parametrize("pools", [1, 8])
+def test_it_draws_the_edit_page_in_the_same_queries_for_any_number_of_pools(
+    make_quiz, small_bank, ta, client_for, django_assert_max_num_queries, pools
+) -> None:
+    from quizsite.quizzes.models import QuizPool
+
+    quiz = make_quiz(pool=False)
+    for i in range(pools):
+        pool = QuizPool.objects.create(quiz=quiz, order=i, count=1)
+        pool.questions.set([small_bank["choice"], small_bank["code"]])
+    client = client_for(ta)
+    url = reverse("quizzes:edit_quiz", args=["cs107", quiz.pk])
+    client.get(url)
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
