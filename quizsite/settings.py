@@ -201,6 +201,11 @@ GRADER_LEASE_SECONDS = env.get_int("GRADER_LEASE_SECONDS", 360, minimum=10)
 GRADER_MAX_TRIES = env.get_int("GRADER_MAX_TRIES", 3, minimum=1)
 GRADER_REQUEUE_AFTER_SECONDS = env.get_int("GRADER_REQUEUE_AFTER_SECONDS", 120, minimum=30)
 
+# Report uploads: a PDF is measured in a child process that is killed after this many
+# seconds and may use this much memory beyond its interpreter's (reports/measuring.py).
+REPORT_MEASURE_TIMEOUT_SECONDS = env.get_int("REPORT_MEASURE_TIMEOUT_SECONDS", 10, minimum=1)
+REPORT_MEASURE_MEMORY_MB = env.get_int("REPORT_MEASURE_MEMORY_MB", 512, minimum=64)
+
 EMAIL_BACKEND = env.get_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"

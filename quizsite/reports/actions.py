@@ -5,22 +5,26 @@ Views call these and turn UploadRefused into the sentence the student reads."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
 from quizsite.accounts import access
 from quizsite.accounts.models import User
-from quizsite.reports import length, sniff
+from quizsite.reports import length, measuring, messages, sniff
 from quizsite.reports.deadline import Timing, classify
-from quizsite.reports.models import CriterionScore, Grade, Milestone, Submission
+from quizsite.reports.models import CriterionScore, Grade, LengthCheck, Milestone, Submission
 from quizsite.reports.selectors import Owner, graded_version, owner_for
 
 # How long an upload waits for its uploader to confirm it before it is thrown away.
 PENDING_LIFETIME = timedelta(hours=1)
+
+logger = logging.getLogger(__name__)
 
 
 class UploadRefused(Exception):
@@ -91,14 +95,7 @@ def receive_upload(milestone: Milestone, user: User, upload, *, now: datetime) -
         sniffed = sniff.identify(content, upload.name, milestone.formats)
     except sniff.Refused as exc:
         raise UploadRefused(str(exc)) from None
-    try:
-        measurement = length.measure(content, sniffed.kind)
-    except length.Unreadable as exc:
-        raise UploadRefused(
-            f"{upload.name} starts like a PDF but could not be read: {exc}. "
-            "Export it again from your editor and upload the new file."
-        ) from None
-    ok, length_text = length.check_length(measurement, milestone.limit)
+    measured = _length_fields(milestone, user, upload.name, content, sniffed.kind)
     submission = Submission(
         milestone=milestone,
         uploaded_by=user,
@@ -107,15 +104,8 @@ def receive_upload(milestone: Milestone, user: User, upload, *, now: datetime) -
         kind=sniffed.kind,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
-        sheets=measurement.sheets,
-        pages=Decimal(str(measurement.pages)) if measurement.pages is not None else None,
-        fill_fraction=Decimal(str(measurement.fill_fraction))
-        if measurement.fill_fraction is not None
-        else None,
-        words=measurement.words,
-        length_text=length_text,
-        over_limit=not ok,
         is_late=timing is Timing.LATE,
+        **measured,
         **owner.filter(),
     )
     # The storage name comes from report_upload_to; the student's name is kept only as data.
@@ -126,6 +116,50 @@ def receive_upload(milestone: Milestone, user: User, upload, *, now: datetime) -
         submission.file.delete(save=False)
         raise
     return submission
+
+
+def _length_fields(milestone: Milestone, user: User, name: str, content: bytes, kind: str) -> dict:
+    """A new version's length fields: measured, or flagged for staff as not measurable.
+    A PDF that does not parse is refused."""
+    try:
+        measurement = measuring.measure_within_limits(
+            content,
+            kind,
+            seconds=settings.REPORT_MEASURE_TIMEOUT_SECONDS,
+            memory_mb=settings.REPORT_MEASURE_MEMORY_MB,
+        )
+    except length.Unreadable as exc:
+        raise UploadRefused(
+            f"{name} starts like a PDF but could not be read: {exc}. "
+            "Export it again from your editor and upload the new file."
+        ) from None
+    except measuring.NotMeasured as exc:
+        # The file may be fine and merely heavy (or hostile): keep it, unmeasured, for
+        # staff to look at, rather than lose a student's hand-in to our limits.
+        logger.warning(
+            "report upload to milestone %s by user %s (%s bytes) not measured: %s",
+            milestone.pk,
+            user.pk,
+            len(content),
+            exc,
+        )
+        return {
+            "length_text": messages.NOT_MEASURED_LENGTH[exc.reason],
+            "over_limit": False,
+            "length_check": LengthCheck.UNMEASURED,
+        }
+    ok, length_text = length.check_length(measurement, milestone.limit)
+    return {
+        "sheets": measurement.sheets,
+        "pages": Decimal(str(measurement.pages)) if measurement.pages is not None else None,
+        "fill_fraction": Decimal(str(measurement.fill_fraction))
+        if measurement.fill_fraction is not None
+        else None,
+        "words": measurement.words,
+        "length_text": length_text,
+        "over_limit": not ok,
+        "length_check": LengthCheck.NO_TEXT if measurement.no_text else LengthCheck.NONE,
+    }
 
 
 def confirm_upload(submission: Submission, user: User, *, now: datetime) -> Submission:

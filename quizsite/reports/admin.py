@@ -59,9 +59,10 @@ class SubmissionAdmin(admin.ModelAdmin):
         "confirmed_at",
         "length_text",
         "over_limit",
+        "length_check",
         "is_late",
     )
-    list_filter = ("milestone__course", "over_limit", "is_late")
+    list_filter = ("milestone__course", "over_limit", "length_check", "is_late")
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,12 +1,28 @@
 """How long is a report? Bytes in, a measurement out; no Django, no storage.
 
-PDF length is measured in pages of text, not in sheets: a page's *fill* is the
-distance from the top of its first text line to the bottom of its last, divided by
-the height of the page's text area (the page minus one-inch top and bottom margins,
-widened to take in any text that sits inside a margin). A report's length is the
-number of text pages before its last one (each counted as full) plus the fill of
-the last page that has text. So half a page of text on US Letter or A4 measures
-about 0.5, and a full page followed by half a page measures about 1.5.
+PDF length is measured in pages of content, not in sheets: a page's *fill* is the
+distance from the top of its first piece of content to the bottom of its last, divided
+by the height of the page's text area (the page minus one-inch top and bottom margins,
+widened to take in any content that sits inside a margin). A report's length is the
+number of pages before its last page with content (each counted as full) plus the fill
+of that last page. So half a page of text on US Letter or A4 measures about 0.5, and
+a full page followed by half a page measures about 1.5.
+
+Content is text (every word) and figures: images and vector drawings (rectangles,
+lines, curves), each by its box clipped to the page, except
+
+- images and drawings thinner than MIN_GRAPHIC_PT either way: rules, underlines, table
+  lines and hairlines are not figures;
+- images and drawings lying wholly inside the top or the bottom margin: running
+  headers and footers, logos, coloured bands;
+- images and drawings reaching into both margins: page borders, backgrounds and
+  letterheads, which would otherwise make every page full. The one exception is an
+  image on a page with no text, which is what a scanned page looks like: it counts, so
+  a scanned page measures as about a full page.
+
+So a half-page figure measures about 0.5 like half a page of text. When the page that
+ends the length has figures but no text, the measurement says so (`no_text`): the PDF
+may be a scan, and staff should look at it.
 
 Markdown and plain text have no pages: they are measured in words (runs of
 non-space characters containing at least one letter or digit, so Markdown syntax
@@ -26,12 +42,18 @@ from decimal import Decimal
 MARGIN_PT = 72.0
 # A page of prose at 11-12 pt is 450-550 words; the house figure for text uploads.
 WORDS_PER_PAGE = 500
-# At most this many trailing pages are laid out looking for the last page with text.
+# At most this many trailing pages are laid out looking for the last page with content.
 MAX_MEASURED_PAGES = 20
+# Images and drawings thinner than this (in points) either way are rules, not figures.
+MIN_GRAPHIC_PT = 3.0
 
 KINDS = ("pdf", "md", "txt")
 
-_WORD = re.compile(r"\S*[^\W_]\S*")
+# A word is a run of non-space characters with a letter or digit in it. Matched as "a run
+# that starts after a space and, looking ahead, holds a letter or digit": the obvious
+# pattern \S*[^\W_]\S* backtracks quadratically on a long run of punctuation ("-----"),
+# which a hostile upload could use to hang the request.
+_WORD = re.compile(r"(?<!\S)(?=\S*?[^\W_])\S+")
 
 
 class Unreadable(ValueError):
@@ -50,6 +72,9 @@ class Measurement:
     # Text: the word count that is checked. PDF: for information, and None when only
     # the last pages were laid out.
     words: int | None
+    # PDF: the page that ends the length has images or drawings but no text, or nothing
+    # was found at all. It may be a scan; staff should look at it.
+    no_text: bool = False
 
     @property
     def is_pdf(self) -> bool:
@@ -83,11 +108,11 @@ def measure(content: bytes, kind: str) -> Measurement:
 
 
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    return sum(1 for _ in _WORD.finditer(text))
 
 
 def page_fill(top: float, bottom: float, page_height: float) -> float:
-    """Fill of one page from the top of its first line to the bottom of its last,
+    """Fill of one page from the top of its first content to the bottom of its last,
     both measured from the top of the page in points."""
     area_top = min(MARGIN_PT, top)
     area_bottom = max(page_height - MARGIN_PT, bottom)
@@ -95,6 +120,32 @@ def page_fill(top: float, bottom: float, page_height: float) -> float:
     if area <= 0:
         return 1.0
     return max(0.0, min(1.0, (bottom - top) / area))
+
+
+def figure_extent(
+    box: tuple[float, float, float, float],
+    page_size: tuple[float, float],
+    *,
+    is_image: bool,
+    page_has_text: bool,
+) -> tuple[float, float] | None:
+    """(top, bottom) of an image or drawing that counts as content, clipped to the page,
+    or None if it does not count (see the module docstring for the rule).
+
+    `box` is (x0, top, x1, bottom) in points from the page's top-left corner."""
+    width, height = page_size
+    x0, top, x1, bottom = box
+    x0, x1 = max(0.0, x0), min(width, x1)
+    top, bottom = max(0.0, top), min(height, bottom)
+    if min(x1 - x0, bottom - top) < MIN_GRAPHIC_PT:
+        return None
+    if bottom <= MARGIN_PT or top >= height - MARGIN_PT:
+        return None  # a header or footer
+    if top < MARGIN_PT and bottom > height - MARGIN_PT:
+        # A border, a background or a letterhead; or, alone on a page, a scan.
+        if not (is_image and not page_has_text):
+            return None
+    return top, bottom
 
 
 def _measure_pdf(content: bytes) -> Measurement:
@@ -105,21 +156,21 @@ def _measure_pdf(content: bytes) -> Measurement:
     try:
         pdf = pdfplumber.open(io.BytesIO(content))
     except Exception as exc:  # pdfminer raises many private exception types on bad input
-        raise Unreadable(f"the PDF could not be read ({exc.__class__.__name__})") from exc
+        raise _unreadable(exc, "the PDF could not be read") from exc
     with pdf:
         try:
             sheets = len(pdf.pages)
         except Exception as exc:
-            raise Unreadable(f"the PDF has no readable pages ({exc.__class__.__name__})") from exc
+            raise _unreadable(exc, "the PDF has no readable pages") from exc
         if sheets == 0:
             raise Unreadable("the PDF has no pages")
-        # Laying out a page of text costs a noticeable fraction of a second, and only the
-        # last page with text needs it: every page before that one counts as full. So walk
-        # back from the end and stop at the first page that has text.
+        # Laying out a page costs a noticeable fraction of a second, and only the last page
+        # with content needs it: every page before that one counts as full. So walk back
+        # from the end and stop at the first page that has content.
         words = 0
         for index in range(sheets - 1, max(-1, sheets - 1 - MAX_MEASURED_PAGES), -1):
             page = pdf.pages[index]
-            fill, page_words = _page_fill_and_words(page)
+            fill, page_words, has_text = _page_fill(page)
             page.close()
             words += page_words
             if fill > 0:
@@ -130,6 +181,7 @@ def _measure_pdf(content: bytes) -> Measurement:
                     pages=round(index + fill, 2),
                     fill_fraction=round(fill, 2),
                     words=words if measured_all else None,
+                    no_text=not has_text,
                 )
         if sheets > MAX_MEASURED_PAGES:
             # Dozens of blank trailing pages: count the unmeasured ones as full rather than
@@ -138,20 +190,49 @@ def _measure_pdf(content: bytes) -> Measurement:
             return Measurement(
                 kind="pdf", sheets=sheets, pages=float(unmeasured), fill_fraction=1.0, words=None
             )
-    return Measurement(kind="pdf", sheets=sheets, pages=0.0, fill_fraction=0.0, words=0)
+    return Measurement(
+        kind="pdf", sheets=sheets, pages=0.0, fill_fraction=0.0, words=0, no_text=True
+    )
 
 
-def _page_fill_and_words(page) -> tuple[float, int]:
+def _page_fill(page) -> tuple[float, int, bool]:
+    """(fill, words, whether the page has text) of one page."""
     try:
         page_words = page.extract_words(use_text_flow=False, keep_blank_chars=False)
+        size = (float(page.width), float(page.height))
+        extents = [(float(w["top"]), float(w["bottom"])) for w in page_words]
+        for kind in ("image", "rect", "line", "curve"):
+            for obj in page.objects.get(kind, ()):
+                extent = figure_extent(
+                    (float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])),
+                    size,
+                    is_image=kind == "image",
+                    page_has_text=bool(page_words),
+                )
+                if extent is not None:
+                    extents.append(extent)
     except Exception as exc:
-        raise Unreadable(f"a page could not be read ({exc.__class__.__name__})") from exc
-    if not page_words:
-        return 0.0, 0
-    top = min(float(w["top"]) for w in page_words)
-    bottom = max(float(w["bottom"]) for w in page_words)
+        raise _unreadable(exc, "a page could not be read") from exc
+    if not extents:
+        return 0.0, 0, False
+    top = min(t for t, _ in extents)
+    bottom = max(b for _, b in extents)
     count = sum(count_words(w["text"]) for w in page_words)
-    return page_fill(top, bottom, float(page.height)), count
+    return page_fill(top, bottom, size[1]), count, bool(page_words)
+
+
+def _unreadable(exc: Exception, problem: str) -> Exception:
+    """What to raise for a parser's exception: the MemoryError or RecursionError behind
+    it, if any (pdfplumber wraps what pdfminer raises, and running out of memory or
+    stack is a limit the caller handles, not a broken file), else Unreadable."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, MemoryError | RecursionError):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return Unreadable(f"{problem} ({exc.__class__.__name__})")
 
 
 def _number(value: float) -> str:
@@ -171,8 +252,11 @@ def describe(measurement: Measurement) -> str:
     if measurement.is_pdf:
         assert measurement.pages is not None
         if measurement.pages == 0:
-            # Staff should look: the length of an image-only PDF cannot be measured.
+            # Staff should look: nothing on any page could be measured.
             return "0 pages of text (image-only or scanned PDF?)"
+        if measurement.no_text:
+            # Measured from images or drawings alone: staff should look.
+            return f"{describe_pages(measurement.pages)} (no text: image-only or scanned PDF?)"
         return describe_pages(measurement.pages)
     return describe_words(measurement.words)
 

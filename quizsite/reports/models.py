@@ -146,6 +146,14 @@ def report_upload_to(instance: Submission, filename: str) -> str:
     return f"reports/{instance.milestone_id}/{secrets.token_urlsafe(24)}.{extension}"
 
 
+class LengthCheck(models.TextChoices):
+    NONE = "", "none"
+    # A PDF whose length came from images or drawings with no text: maybe a scan.
+    NO_TEXT = "no_text", "no text, maybe a scan"
+    # Measuring ran out of time or memory (or failed): the file is kept unmeasured.
+    UNMEASURED = "unmeasured", "could not be measured"
+
+
 class Submission(models.Model):
     """One version of a student's or a team's report."""
 
@@ -179,6 +187,10 @@ class Submission(models.Model):
     words = models.PositiveIntegerField(null=True, blank=True)
     length_text = models.CharField(max_length=200)
     over_limit = models.BooleanField(default=False)
+    # Why staff should check the length by hand; empty when the measurement can be trusted.
+    length_check = models.CharField(
+        max_length=12, choices=LengthCheck.choices, blank=True, default=LengthCheck.NONE
+    )
     is_late = models.BooleanField(default=False)
 
     class Meta:

@@ -22,9 +22,16 @@ from django.views.decorators.http import require_POST
 from quizsite.accounts import access
 from quizsite.accounts.models import Course
 from quizsite.reports import actions, selectors
+from quizsite.reports import messages as report_messages
 from quizsite.reports.forms import GradeForm, MilestoneForm, TeamsUploadForm, UploadForm
 from quizsite.reports.length import WORDS_PER_PAGE, describe_pages
-from quizsite.reports.models import Milestone, RubricCriterion, Submission, TeamMembership
+from quizsite.reports.models import (
+    LengthCheck,
+    Milestone,
+    RubricCriterion,
+    Submission,
+    TeamMembership,
+)
 from quizsite.reports.sniff import CONTENT_TYPES
 from quizsite.reports.teams import import_teams
 from quizsite.reports.uploads import CappedUploadHandler, declared_too_large
@@ -190,6 +197,8 @@ def pending(request: HttpRequest, course_code: str, pk: int, token) -> HttpRespo
             return redirect("reports:detail", course_code=course_code, pk=pk)
         note = " It is flagged as over the length limit." if confirmed.over_limit else ""
         note += " It is late." if confirmed.is_late else ""
+        if confirmed.length_check == LengthCheck.UNMEASURED:
+            note += report_messages.NOT_MEASURED_CONFIRMED
         messages.success(request, f"Handed in as version {confirmed.version}.{note}")
         return redirect("reports:detail", course_code=course_code, pk=pk)
     return render(
@@ -201,6 +210,10 @@ def pending(request: HttpRequest, course_code: str, pk: int, token) -> HttpRespo
             "submission": submission,
             "limit": limit_sentence(milestone),
             "expires_at": submission.received_at + actions.PENDING_LIFETIME,
+            "length_note": {
+                LengthCheck.UNMEASURED: report_messages.NOT_MEASURED,
+                LengthCheck.NO_TEXT: report_messages.NO_TEXT,
+            }.get(submission.length_check, ""),
         },
     )
 

@@ -21,3 +21,9 @@ def test_it_prefers_an_explicit_word_limit():
 
 def test_it_reads_text_with_a_byte_order_mark():
     assert measure("\ufeffone two".encode(), "txt").words == 2
+
+
+def test_it_counts_a_long_run_of_punctuation_as_no_word_in_one_pass():
+    # The obvious pattern for a word backtracks quadratically here: minutes, not a moment.
+    assert count_words("-" * 300_000 + " end") == 1
+    assert count_words("x" + "-" * 300_000) == 1
