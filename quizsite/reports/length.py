@@ -24,6 +24,30 @@ So a half-page figure measures about 0.5 like half a page of text. When the page
 ends the length has figures but no text, the measurement says so (`no_text`): the PDF
 may be a scan, and staff should look at it.
 
+Text is every word, except running headers and footers: page numbers, "Page 1 of 2", a
+date, the course's name, printed by most Word and LaTeX templates above or below the
+body on every page. Left in, a page number alone makes half a page measure as a full
+one. A run of text lines at the top (or the bottom) of a page is a running header (or
+footer) when all of these hold (`running_lines`):
+
+- every one of its lines lies wholly within RUNNING_BAND_PT of that edge of the page.
+  The band is wider than the one-inch margin because LaTeX's default article layout
+  prints its page number about 1.25 in above the bottom edge and its running head
+  about 1.3 in below the top; Word and Google Docs put theirs 0.5 in from the edge;
+- it is at most MAX_RUNNING_LINES lines, each at most MAX_RUNNING_WORDS words and
+  MAX_RUNNING_CHARS characters: a header or a footer is a line or two of a few words,
+  a line of body text is 70-100 characters;
+- a clear gap of at least RUNNING_GAP_PT separates it from everything else on the
+  page: a header or a footer is set apart from the body, while the lines of a
+  paragraph, even double-spaced, follow each other more closely.
+
+So body text that runs into a margin still counts (its lines follow each other, and
+there are more than two of them or they are long), and a page whose body fills the
+margins measures as a full page. A page with nothing but a header or a footer, such as
+a blank last page with its page number, is a page without content. Running text still
+counts as text when telling a scan from a background image (see above), and its words
+are not in the word count.
+
 Markdown and plain text have no pages: they are measured in words (runs of
 non-space characters containing at least one letter or digit, so Markdown syntax
 such as "#", "-" or "|" is not counted). A page limit is turned into a word limit
@@ -35,6 +59,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -46,6 +71,19 @@ WORDS_PER_PAGE = 500
 MAX_MEASURED_PAGES = 20
 # Images and drawings thinner than this (in points) either way are rules, not figures.
 MIN_GRAPHIC_PT = 3.0
+# Running headers and footers (see the module docstring). The band is 1.5 in: LaTeX's
+# default layout sets the page number's baseline about 88 pt above the bottom edge.
+RUNNING_BAND_PT = 108.0
+# A quarter inch: more than the space between two lines of a paragraph double-spaced at
+# 12 pt (about 15 pt), less than Word and LaTeX leave between the body and a header or a
+# footer at the closest (about 22 pt).
+RUNNING_GAP_PT = 18.0
+# A header or footer of two lines ("CS107 - Team Red" over "Page 1 of 2") is common;
+# each of its lines is far shorter than a line of body text (70-100 characters, 12-17
+# words at 10-12 pt on Letter or A4 with one-inch margins).
+MAX_RUNNING_LINES = 2
+MAX_RUNNING_WORDS = 10
+MAX_RUNNING_CHARS = 60
 
 KINDS = ("pdf", "md", "txt")
 
@@ -79,6 +117,19 @@ class Measurement:
     @property
     def is_pdf(self) -> bool:
         return self.kind == "pdf"
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of text on a page: its words' extent from the top of the page, in points."""
+
+    top: float
+    bottom: float
+    text: str
+
+    @property
+    def is_short(self) -> bool:
+        return len(self.text) <= MAX_RUNNING_CHARS and count_words(self.text) <= MAX_RUNNING_WORDS
 
 
 @dataclass(frozen=True)
@@ -148,6 +199,69 @@ def figure_extent(
     return top, bottom
 
 
+def text_lines(words: Iterable[dict]) -> list[TextLine]:
+    """pdfplumber's words grouped into lines, top to bottom: a word joins a line when
+    more than half of the shorter of the two overlaps it vertically (words of one line
+    set in different sizes, or in the columns of a header, still make one line)."""
+    lines: list[list] = []  # [top, bottom, [words]]
+    for word in sorted(words, key=lambda w: (float(w["top"]), float(w["x0"]))):
+        top, bottom = float(word["top"]), float(word["bottom"])
+        if lines:
+            line = lines[-1]
+            overlap = min(bottom, line[1]) - max(top, line[0])
+            if overlap > min(bottom - top, line[1] - line[0]) / 2:
+                line[0], line[1] = min(top, line[0]), max(bottom, line[1])
+                line[2].append(word)
+                continue
+        lines.append([top, bottom, [word]])
+    return [
+        TextLine(
+            top=top,
+            bottom=bottom,
+            text=" ".join(w["text"] for w in sorted(ws, key=lambda w: float(w["x0"]))),
+        )
+        for top, bottom, ws in lines
+    ]
+
+
+def running_lines(
+    lines: Sequence[TextLine],
+    figures: Sequence[tuple[float, float]],
+    page_height: float,
+) -> set[int]:
+    """Indexes into `lines` of the page's running header and footer (see the module
+    docstring for the rule). `figures` are the (top, bottom) of the images and drawings
+    that count: a header or footer must be set apart from them too."""
+    running: set[int] = set()
+    for at_top in (True, False):
+        # Lines from this edge of the page inwards.
+        order = sorted(
+            (i for i in range(len(lines)) if i not in running),
+            key=lambda i: lines[i].top if at_top else -lines[i].bottom,
+        )
+        for count in range(1, min(MAX_RUNNING_LINES, len(order)) + 1):
+            block = order[:count]
+            newest = lines[block[-1]]
+            inside = (
+                newest.bottom <= RUNNING_BAND_PT
+                if at_top
+                else newest.top >= page_height - RUNNING_BAND_PT
+            )
+            if not (inside and newest.is_short):
+                break  # every larger block holds this line too
+            rest = [(lines[i].top, lines[i].bottom) for i in order[count:]] + list(figures)
+            if at_top:
+                gap = min((t for t, _ in rest), default=page_height) - max(
+                    lines[i].bottom for i in block
+                )
+            else:
+                gap = min(lines[i].top for i in block) - max((b for _, b in rest), default=0.0)
+            if gap >= RUNNING_GAP_PT:
+                running.update(block)
+                break
+    return running
+
+
 def _measure_pdf(content: bytes) -> Measurement:
     import pdfplumber
 
@@ -196,29 +310,36 @@ def _measure_pdf(content: bytes) -> Measurement:
 
 
 def _page_fill(page) -> tuple[float, int, bool]:
-    """(fill, words, whether the page has text) of one page."""
+    """(fill, words, whether the page has text) of one page; running headers and
+    footers are neither content, nor words, nor text here."""
     try:
         page_words = page.extract_words(use_text_flow=False, keep_blank_chars=False)
         size = (float(page.width), float(page.height))
-        extents = [(float(w["top"]), float(w["bottom"])) for w in page_words]
+        figures = []
         for kind in ("image", "rect", "line", "curve"):
             for obj in page.objects.get(kind, ()):
                 extent = figure_extent(
                     (float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])),
                     size,
+                    # Any text, a page number too, tells a background from a scan: a
+                    # template's full-page image behind a page number is not a scan.
                     is_image=kind == "image",
                     page_has_text=bool(page_words),
                 )
                 if extent is not None:
-                    extents.append(extent)
+                    figures.append(extent)
     except Exception as exc:
         raise _unreadable(exc, "a page could not be read") from exc
+    lines = text_lines(page_words)
+    running = running_lines(lines, figures, size[1])
+    body = [line for i, line in enumerate(lines) if i not in running]
+    extents = [(line.top, line.bottom) for line in body] + figures
     if not extents:
         return 0.0, 0, False
     top = min(t for t, _ in extents)
     bottom = max(b for _, b in extents)
-    count = sum(count_words(w["text"]) for w in page_words)
-    return page_fill(top, bottom, size[1]), count, bool(page_words)
+    count = sum(count_words(line.text) for line in body)
+    return page_fill(top, bottom, size[1]), count, bool(body)
 
 
 def _unreadable(exc: Exception, problem: str) -> Exception:

@@ -15,27 +15,68 @@ SENTENCE = "We measured the fill of each page and compared it with the milestone
 PAGE_SIZES = {"letter": letter, "a4": A4}
 
 
-def pdf_of_pages(pages: float, *, size: str = "letter", blank_after: int = 0) -> bytes:
-    """A PDF whose text fills `pages` pages of the area between one-inch margins:
-    2.5 is two full pages and half of a third. `blank_after` blank pages follow."""
+def pdf_of_pages(
+    pages: float,
+    *,
+    size: str = "letter",
+    blank_after: int = 0,
+    margin: float = MARGIN,
+    header: str | None = None,
+    footer: str | None = None,
+    running_from_edge: float = 36.0,
+) -> bytes:
+    """A PDF whose text fills `pages` pages of the area between `margin` (one inch)
+    margins: 2.5 is two full pages and half of a third. `blank_after` blank pages follow.
+
+    `header` and `footer` are printed on every sheet, blank ones too, like a template's
+    running header and footer, with "{page}" and "{pages}" filled in: the header's top
+    and the footer's baseline `running_from_edge` points (half an inch, as Word puts
+    them) from the edge of the sheet."""
     width, height = PAGE_SIZES[size]
-    area = height - 2 * MARGIN
+    area = height - 2 * margin
     lines_per_page = int(area // LEADING)
-    buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=(width, height))
+    fractions = []
     remaining = pages
     while remaining > 0:
-        fraction = min(1.0, remaining)
-        lines = max(1, round(lines_per_page * fraction))
-        y = height - MARGIN - 10  # baseline of an 11 pt line whose top sits at the margin
+        fractions.append(min(1.0, remaining))
+        remaining -= fractions[-1]
+    fractions += [0.0] * blank_after
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=(width, height))
+    for number, fraction in enumerate(fractions, start=1):
         c.setFont("Helvetica", 11)
-        for _ in range(lines):
-            c.drawString(MARGIN, y, SENTENCE)
-            y -= LEADING
+        if fraction:
+            lines = max(1, round(lines_per_page * fraction))
+            y = height - margin - 10  # baseline of an 11 pt line whose top sits at the margin
+            for _ in range(lines):
+                c.drawString(margin, y, SENTENCE)
+                y -= LEADING
+        fields = {"page": number, "pages": len(fractions)}
+        if header is not None:
+            c.drawString(MARGIN, height - running_from_edge - 10, header.format(**fields))
+        if footer is not None:
+            c.drawCentredString(width / 2, running_from_edge, footer.format(**fields))
         c.showPage()
-        remaining -= fraction
-    for _ in range(blank_after):
-        c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def page_of_lines(
+    first_top: float, lines: int, *, tail: tuple[str, ...] = (), size: str = "letter"
+) -> bytes:
+    """One page of `lines` lines of text, the first with its top `first_top` points below
+    the top of the sheet, spaced as a paragraph; the last ones are `tail` (short lines,
+    as a paragraph or a list ends)."""
+    width, height = PAGE_SIZES[size]
+    texts = [SENTENCE] * (lines - len(tail)) + list(tail)
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=(width, height))
+    c.setFont("Helvetica", 11)
+    y = height - first_top - 10
+    for text in texts:
+        c.drawString(MARGIN, y, text)
+        y -= LEADING
+    c.showPage()
     c.save()
     return buffer.getvalue()
 
