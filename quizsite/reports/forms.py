@@ -7,6 +7,7 @@ from django import forms
 
 from quizsite.accounts.forms import CsvTextField
 from quizsite.accounts.models import Course
+from quizsite.reports.gradebook import points_text
 from quizsite.reports.models import FORMAT_CHOICES, Milestone, Submission
 
 
@@ -71,7 +72,7 @@ class MilestoneForm(forms.ModelForm):
             self.initial["formats"] = list(self.instance.formats)
             self.initial["max_megabytes"] = Decimal(self.instance.max_bytes) / (1024 * 1024)
             self.initial["rubric"] = "\n".join(
-                f"{c.max_points.normalize()} | {c.title}" for c in self.instance.criteria.all()
+                f"{points_text(c.max_points)} | {c.title}" for c in self.instance.criteria.all()
             )
         else:
             self.initial.setdefault("formats", ["pdf", "md", "txt"])
@@ -134,7 +135,7 @@ class GradeForm(forms.Form):
         self.criteria = list(milestone.criteria.all())
         for criterion in self.criteria:
             self.fields[f"points_{criterion.pk}"] = forms.DecimalField(
-                label=f"{criterion.title} (0–{criterion.max_points.normalize()})",
+                label=f"{criterion.title} (0–{points_text(criterion.max_points)})",
                 min_value=0,
                 max_value=criterion.max_points,
                 decimal_places=2,

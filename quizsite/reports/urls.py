@@ -25,6 +25,11 @@ urlpatterns = [
         name="download_all",
     ),
     path(
+        "courses/<slug:course_code>/milestones/<int:pk>/grades.csv",
+        views.grades_csv,
+        name="grades_csv",
+    ),
+    path(
         "courses/<slug:course_code>/milestones/<int:pk>/grade/<str:kind>/<int:owner_pk>/",
         views.grade,
         name="grade",

@@ -16,12 +16,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as django_render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from quizsite.accounts import access
+from quizsite.accounts import access, csvrows
 from quizsite.accounts.models import Course
-from quizsite.reports import actions, selectors
+from quizsite.reports import actions, gradebook, selectors
 from quizsite.reports import messages as report_messages
 from quizsite.reports.forms import GradeForm, MilestoneForm, TeamsUploadForm, UploadForm
 from quizsite.reports.length import WORDS_PER_PAGE, describe_pages
@@ -287,6 +288,19 @@ def download_all(request: HttpRequest, course_code: str, pk: int) -> FileRespons
         filename=f"{milestone.course.code}-milestone-{milestone.pk}.zip",
         content_type="application/zip",
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def grades_csv(request: HttpRequest, course_code: str, pk: int) -> HttpResponse:
+    """The milestone's grades as CSV, one row per enrolled student, for the grade book."""
+    milestone = _staff_milestone(request.user, course_code, pk)
+    text = csvrows.write_rows(gradebook.HEADER, selectors.gradebook_rows(request.user, milestone))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = slugify(f"{milestone.course.code} {milestone.title}") or f"milestone-{milestone.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}-grades.csv"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -88,7 +88,9 @@ def test_it_lets_nobody_but_the_uploader_see_an_unconfirmed_upload(
 
 
 @pytest.mark.parametrize("persona", ["student", "other_student", "stranger"])
-@pytest.mark.parametrize("page", ["submissions/", "submissions.zip", "grade/student/{sid}/"])
+@pytest.mark.parametrize(
+    "page", ["submissions/", "submissions.zip", "grades.csv", "grade/student/{sid}/"]
+)
 def test_it_hides_staff_pages_from_non_staff(personas, client_for, milestone, persona, page):
     url = f"/courses/cs107/milestones/{milestone.pk}/" + page.format(sid=personas["student"].pk)
     assert client_for(personas[persona]).get(url).status_code == 404
