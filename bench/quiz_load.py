@@ -12,7 +12,7 @@ dropped and created afresh. Only 127.0.0.1 is ever contacted.
 
 What a student does, over plain HTTP like a browser: POST the quiz's start page (a
 302 to the attempt), GET the attempt page, then every ``--interval`` seconds POST
-JSON to the autosave endpoint ({"position", "value", "revision"}) with a new value
+JSON to the autosave endpoint ({"position", "value", "revision", "client"}) with a new value
 for a random question. Sessions are created directly in the database (no password
 hashing in the way); the CSRF cookie and header carry a token the client made.
 """
@@ -249,6 +249,7 @@ class Student:
         self.csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
         self.cookie = f"sessionid={session_key}; csrftoken={self.csrf}"
         self.revisions: dict[int, int] = {}
+        self.page = secrets.token_hex(16)  # one page load, as the attempt page sends
         self.rng = random.Random(user_id)
         self.attempt_id: int | None = None
 
@@ -296,7 +297,12 @@ class Student:
         position = self.rng.randint(1, 12)
         value = self.value(n)
         body = json.dumps(
-            {"position": position, "value": value, "revision": self.revisions.get(position, 0)}
+            {
+                "position": position,
+                "value": value,
+                "revision": self.revisions.get(position, 0),
+                "client": self.page,
+            }
         ).encode()
         try:
             status, _, data = self.request(
