@@ -1,4 +1,5 @@
-"""Deadline rules and which version is graded: pure functions of times, no database.
+"""Deadline rules, which version is graded, and whether a grade still refers to it:
+pure functions of times and ids, no database.
 
 A report received at or before the due time is on time. After it, and at or before
 the late cut-off (if the milestone has one), it is late: accepted, flagged, and the
@@ -74,3 +75,15 @@ def pick_graded(versions: Sequence[V], *, due: datetime, chosen_pk: int | None =
     if on_time:
         return on_time[-1]
     return ordered[-1] if ordered else None
+
+
+def grade_is_stale(given_pk: int | None, counts_pk: int | None) -> bool:
+    """Whether a grade was given to a version other than the one that counts now.
+
+    `given_pk` is the version the grade was computed for (None: graded when nothing
+    was handed in); `counts_pk` is what `pick_graded` answers now (None: nothing
+    handed in). The two part when a new version takes over after grading (handed in
+    before the due time, or a later late one when none is on time) or when staff's
+    pick changes without grading again; the score, and its late penalty, then belong
+    to the old version."""
+    return given_pk != counts_pk

@@ -8,6 +8,11 @@ staff picked, else the last on time, else the last late one); the score is the g
 total after the late penalty, as the grading page computed it. A student or team not
 graded yet has an empty score, never a zero, so a grade book import cannot mistake
 "not graded yet" for no marks.
+
+`graded_version` is the version the score was given to. It differs from `version`
+when another version came to count after grading (a new hand-in, or staff's pick
+changed): the score then belongs to the old version until staff grade again. It is
+empty when not graded, and when graded before anything was handed in.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
+    from quizsite.reports.models import Grade
     from quizsite.reports.selectors import OverviewRow
 
 HEADER = [
@@ -29,6 +35,7 @@ HEADER = [
     "status",
     "submitted_at",
     "version",
+    "graded_version",
     "score",
     "max_score",
     "late_penalty_percent",
@@ -45,6 +52,11 @@ def points_text(value: Decimal) -> str:
 
 def _local(moment: datetime | None, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).isoformat(timespec="seconds") if moment else ""
+
+
+def _given_version(grade: Grade | None) -> int | str:
+    given = grade.graded_submission if grade else None
+    return given.version if given else ""
 
 
 def grade_rows(
@@ -75,6 +87,7 @@ def grade_rows(
                 row.status if row else MISSING,
                 _local(graded.received_at, tz) if graded else "",
                 graded.version if graded else "",
+                _given_version(grade),
                 points_text(grade.total_points) if grade else "",
                 points_text(max_score),
                 grade.penalty_percent if grade else "",

@@ -1,4 +1,5 @@
-"""Sentences a student reads about the length of an upload, in one place."""
+"""Sentences a student reads about the length of an upload and about a grade, in one
+place."""
 
 from __future__ import annotations
 
@@ -24,3 +25,9 @@ NOT_MEASURED_LENGTH = {
     "memory": "not measured (needed too much memory)",
     "failed": "not measured",
 }
+
+# The heading of a released grade that was given to a version other than the one that
+# counts now (the student or a team-mate handed in again after grading): the points
+# are for the version named.
+GRADE_FOR_VERSION = "Grade for version {version}"
+GRADE_BEFORE_ANY_VERSION = "Grade given before any version was handed in"

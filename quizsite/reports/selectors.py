@@ -12,7 +12,7 @@ from django.http import Http404
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Membership, Role, User
 from quizsite.reports import gradebook
-from quizsite.reports.deadline import pick_graded
+from quizsite.reports.deadline import grade_is_stale, pick_graded
 from quizsite.reports.models import Grade, Milestone, Submission, Team, TeamMembership
 
 
@@ -149,6 +149,7 @@ def students_without_team(course: Course) -> list[User]:
 def grade_for(milestone: Milestone, owner: Owner) -> Grade | None:
     return (
         Grade.objects.filter(milestone=milestone, **owner.filter())
+        .select_related("graded_submission")
         .prefetch_related("scores__criterion")
         .first()
     )
@@ -159,6 +160,33 @@ def graded_version(
 ) -> Submission | None:
     chosen = grade.chosen_submission_id if grade else None
     return pick_graded(versions, due=milestone.due_at, chosen_pk=chosen)
+
+
+@dataclass(frozen=True)
+class StaleGrade:
+    """A grade given to a version other than the one that counts now (see
+    deadline.grade_is_stale): its score, and its late penalty, belong to `given`."""
+
+    given: Submission | None
+    counts: Submission | None
+
+    @property
+    def summary(self) -> str:
+        """For staff, e.g. "graded v2; v3 counts now"."""
+        given = f"graded v{self.given.version}" if self.given else "graded before any hand-in"
+        counts = f"v{self.counts.version} counts now" if self.counts else "none counts now"
+        return f"{given}; {counts}"
+
+
+def stale_grade(grade: Grade | None, counts: Submission | None) -> StaleGrade | None:
+    """The stale grade's two versions, or None when the grade (if any) is up to date.
+    Reads `grade.graded_submission`: load grades with select_related("graded_submission")
+    so that this costs no query."""
+    if grade is None:
+        return None
+    if not grade_is_stale(grade.graded_submission_id, counts.pk if counts else None):
+        return None
+    return StaleGrade(given=grade.graded_submission, counts=counts)
 
 
 @dataclass
@@ -179,6 +207,10 @@ class OverviewRow:
     def status_class(self) -> str:
         return {"missing": "bad", "late": "warn", "on time": "ok"}[self.status]
 
+    @property
+    def stale(self) -> StaleGrade | None:
+        return stale_grade(self.grade, self.graded)
+
 
 def milestone_overview(milestone: Milestone) -> list[OverviewRow]:
     """One row per student (or team) of the course, whether they handed in or not."""
@@ -190,7 +222,10 @@ def milestone_overview(milestone: Milestone) -> list[OverviewRow]:
     )
     grades = {
         (g.team_id, g.student_id): g
-        for g in Grade.objects.filter(milestone=milestone).prefetch_related("scores")
+        for g in Grade.objects.filter(milestone=milestone)
+        # The version each grade was given to, in the same query: stale grades are flagged.
+        .select_related("graded_submission")
+        .prefetch_related("scores")
     }
     members: dict[int, list[User]] = {}
     if milestone.is_team:

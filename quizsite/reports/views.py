@@ -109,6 +109,8 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
         members = [
             tm.user for tm in TeamMembership.objects.filter(team=owner.team).select_related("user")
         ]
+    released = grade if milestone.grades_released else None
+    stale = selectors.stale_grade(released, graded)
     context = {
         "course": milestone.course,
         "milestone": milestone,
@@ -116,7 +118,9 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
         "members": members,
         "versions": versions,
         "graded": graded,
-        "grade": grade if milestone.grades_released else None,
+        "grade": released,
+        # A released grade given to an older version says which version it is for.
+        "grade_heading": _grade_heading(stale),
         "is_staff": access.is_staff(request.user, milestone.course),
         "is_student": access.is_student(request.user, milestone.course),
         "timing": actions.timing_at(milestone, now).value,
@@ -133,6 +137,14 @@ def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict
     }
     context.update(extra)
     return context
+
+
+def _grade_heading(stale: selectors.StaleGrade | None) -> str:
+    if stale is None:
+        return "Grade"
+    if stale.given is None:
+        return report_messages.GRADE_BEFORE_ANY_VERSION
+    return report_messages.GRADE_FOR_VERSION.format(version=stale.given.version)
 
 
 @login_required
@@ -254,6 +266,8 @@ def submissions(request: HttpRequest, course_code: str, pk: int) -> HttpResponse
             "milestone": milestone,
             "rows": rows,
             "counts": counts,
+            # Once, not once per graded row (it sums the rubric with a query).
+            "max_points": milestone.max_points,
             "without_team": selectors.students_without_team(milestone.course)
             if milestone.is_team
             else [],
@@ -339,6 +353,7 @@ def grade(
         else:
             messages.success(request, f"Saved the grade for {owner.label}.")
             return redirect("reports:submissions", course_code=course_code, pk=pk)
+    graded = selectors.graded_version(milestone, versions, existing)
     return render(
         request,
         "reports/grade.html",
@@ -347,7 +362,9 @@ def grade(
             "milestone": milestone,
             "owner": owner,
             "versions": versions,
-            "graded": selectors.graded_version(milestone, versions, existing),
+            "graded": graded,
+            # The saved points were given to another version than the one that counts now.
+            "stale": selectors.stale_grade(existing, graded),
             "form": form,
             "error": error,
         },

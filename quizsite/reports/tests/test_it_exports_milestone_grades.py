@@ -71,16 +71,21 @@ def test_it_lists_every_student_with_status_version_and_score_after_the_penalty(
         # 15:00 UTC is 10:00 in New York (the course's zone), still on standard time.
         "submitted_at": "2026-03-02T10:00:00-05:00",
         "version": "1",
+        "graded_version": "1",
         "score": "8.5",
         "max_score": "10",
         "late_penalty_percent": "0",
         "released": "no",
     }
     # The late version staff picked: 10 points less the 10% late penalty; daylight time.
-    assert {k: by_name["other_student"][k] for k in ("status", "submitted_at", "version")} == {
+    assert {
+        k: by_name["other_student"][k]
+        for k in ("status", "submitted_at", "version", "graded_version")
+    } == {
         "status": "late",
         "submitted_at": "2026-03-10T11:00:00-04:00",
         "version": "2",
+        "graded_version": "2",
     }
     assert (
         by_name["other_student"]["score"],
@@ -91,7 +96,11 @@ def test_it_lists_every_student_with_status_version_and_score_after_the_penalty(
     )
     # Handed in, not graded yet: an empty score, never 0.
     assert (by_name["handed_in"]["status"], by_name["handed_in"]["version"]) == ("late", "1")
-    assert (by_name["handed_in"]["score"], by_name["handed_in"]["late_penalty_percent"]) == ("", "")
+    assert (
+        by_name["handed_in"]["score"],
+        by_name["handed_in"]["late_penalty_percent"],
+        by_name["handed_in"]["graded_version"],
+    ) == ("", "", "")
     assert by_name["absent"] == {
         **dict.fromkeys(by_name["absent"], ""),
         "username": "absent",
@@ -118,12 +127,15 @@ def test_it_gives_each_team_member_the_team_grade(
 
     _, rows = _download(client_for(ta), milestone)
 
-    table = [(r["username"], r["team"], r["status"], r["version"], r["score"]) for r in rows]
+    table = [
+        (r["username"], r["team"], r["status"], r["version"], r["graded_version"], r["score"])
+        for r in rows
+    ]
     assert table == [
-        ("loner", "", "missing", "", ""),
-        ("other_student", "Blue", "late", "1", ""),
-        ("student", "Red", "on time", "1", "9"),
-        ("teammate", "Red", "on time", "1", "9"),
+        ("loner", "", "missing", "", "", ""),
+        ("other_student", "Blue", "late", "1", "", ""),
+        ("student", "Red", "on time", "1", "1", "9"),
+        ("teammate", "Red", "on time", "1", "1", "9"),
     ]
     assert {r["released"] for r in rows} == {"yes"}
 
@@ -167,12 +179,17 @@ def test_it_costs_the_same_queries_for_a_large_class(
         if i % 4 == 0:
             submit(milestone, user, "r.md", b"# report\n", now=NOW)
             _grade(milestone, owner, ta, ["5", "4"])
+            if i % 8 == 0:
+                # Handed in again after grading: the grade now belongs to an older version.
+                submit(milestone, user, "r.md", b"# again\n", now=NOW + timedelta(hours=1))
     client = client_for(ta)
     client.get(f"/courses/cs107/milestones/{milestone.pk}/submissions/")  # session warm
     with django_assert_max_num_queries(11):
         response, rows = _download(client, milestone)
     assert response.status_code == 200 and len(rows) == 40
     assert sum(1 for r in rows if r["score"] == "9") == (40 if is_team else 10)
+    stale = [r for r in rows if (r["version"], r["graded_version"]) == ("2", "1")]
+    assert len(stale) == (20 if is_team else 5)
 
 
 def test_it_links_the_download_from_the_staff_page(ta, milestone, client_for) -> None:
