@@ -61,6 +61,34 @@ def wait_until(browser, condition: Callable, timeout: float = WAIT, message: str
     ).until(lambda d: condition(d), message)
 
 
+def block_autosave(browser, blocked: bool) -> None:
+    """Make autosave requests fail (or work again) in the tab the driver is on: the
+    DevTools session belongs to that window."""
+    browser.driver.execute_cdp_cmd("Network.enable", {})
+    browser.driver.execute_cdp_cmd(
+        "Network.setBlockedURLs", {"urls": ["*/autosave/*"] if blocked else []}
+    )
+
+
+def stored_answer(student, position: int):
+    """What the server holds as the student's answer at ``position``."""
+    from quizsite.quizzes.models import Answer
+
+    return Answer.objects.get(
+        attempt_question__attempt__user=student, attempt_question__position=position
+    ).value
+
+
+def open_in_new_tab(browser) -> tuple[str, str]:
+    """Open the page the driver is on in a second tab: (first handle, new handle)."""
+    d = browser.driver
+    first, url = d.current_window_handle, d.current_url
+    d.switch_to.new_window("tab")
+    d.get(url)
+    wait_until(browser, lambda _: d.find_elements(By.ID, "attempt"))
+    return first, d.current_window_handle
+
+
 def question(browser, position: int):
     return browser.driver.find_element(By.ID, f"q{position}")
 

@@ -11,29 +11,18 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 
 from quizsite.quizzes import actions
-from quizsite.quizzes.models import Answer, Attempt
+from quizsite.quizzes.models import Attempt
 from quizsite.quizzes.tests.browser.conftest import (
+    block_autosave,
     positions_by_type,
     save_state,
     start_quiz,
+    stored_answer,
     wait_saved,
     wait_until,
 )
 
 pytestmark = pytest.mark.browser
-
-
-def _block_autosave(browser, blocked: bool) -> None:
-    browser.driver.execute_cdp_cmd("Network.enable", {})
-    browser.driver.execute_cdp_cmd(
-        "Network.setBlockedURLs", {"urls": ["*/autosave/*"] if blocked else []}
-    )
-
-
-def _stored(student, position: int):
-    return Answer.objects.get(
-        attempt_question__attempt__user=student, attempt_question__position=position
-    ).value
 
 
 def test_it_keeps_an_unsent_answer_through_a_reload_and_sends_it_later(
@@ -44,12 +33,12 @@ def test_it_keeps_an_unsent_answer_through_a_reload_and_sends_it_later(
     start_quiz(browser, course, quiz)
     d = browser.driver
     at = positions_by_type(browser)
-    _block_autosave(browser, True)
+    block_autosave(browser, True)
     try:
         d.find_element(By.ID, f"q{at['text']}-input").send_keys("UnboundLocalError")
         wait_until(browser, lambda _: save_state(browser, at["text"]) == "failed")
         assert "retrying" in d.find_element(By.CSS_SELECTOR, f"#q{at['text']} .save-state").text
-        assert _stored(student, at["text"]) is None
+        assert stored_answer(student, at["text"]) is None
         browser.screenshot("quiz-attempt-not-saved-yet")
 
         d.refresh()
@@ -59,9 +48,9 @@ def test_it_keeps_an_unsent_answer_through_a_reload_and_sends_it_later(
             "UnboundLocalError"
         )
     finally:
-        _block_autosave(browser, False)
+        block_autosave(browser, False)
     wait_saved(browser, at["text"])
-    assert _stored(student, at["text"]) == "UnboundLocalError"
+    assert stored_answer(student, at["text"]) == "UnboundLocalError"
 
 
 def test_it_leaves_nothing_in_the_browser_once_the_attempt_is_over(
@@ -72,7 +61,7 @@ def test_it_leaves_nothing_in_the_browser_once_the_attempt_is_over(
     start_quiz(browser, course, quiz)
     d = browser.driver
     at = positions_by_type(browser)
-    _block_autosave(browser, True)
+    block_autosave(browser, True)
     try:
         d.find_element(By.ID, f"q{at['text']}-input").send_keys("kept locally")
         wait_until(browser, lambda _: save_state(browser, at["text"]) == "failed")
@@ -86,7 +75,7 @@ def test_it_leaves_nothing_in_the_browser_once_the_attempt_is_over(
         wait_until(browser, lambda _: "/results/" in d.current_url)
         assert d.execute_script("return Object.keys(localStorage)") == []
     finally:
-        _block_autosave(browser, False)
+        block_autosave(browser, False)
 
 
 def test_it_resyncs_the_countdown_when_staff_add_time(

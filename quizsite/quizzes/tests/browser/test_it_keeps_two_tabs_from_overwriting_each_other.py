@@ -7,30 +7,19 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from quizsite.quizzes.models import Answer, LateSave
+from quizsite.quizzes.models import LateSave
 from quizsite.quizzes.tests.browser.conftest import (
+    block_autosave,
+    open_in_new_tab,
     positions_by_type,
     save_state,
     start_quiz,
+    stored_answer,
     wait_saved,
     wait_until,
 )
 
 pytestmark = pytest.mark.browser
-
-
-def _block_autosave(browser, blocked: bool) -> None:
-    # Per tab: the DevTools session belongs to the window the driver is on.
-    browser.driver.execute_cdp_cmd("Network.enable", {})
-    browser.driver.execute_cdp_cmd(
-        "Network.setBlockedURLs", {"urls": ["*/autosave/*"] if blocked else []}
-    )
-
-
-def _stored(student, position: int):
-    return Answer.objects.get(
-        attempt_question__attempt__user=student, attempt_question__position=position
-    ).value
 
 
 @pytest.fixture
@@ -40,17 +29,12 @@ def two_tabs(browser, student, course, live_quiz):
     browser.login(student)
     start_quiz(browser, course, live_quiz())
     d = browser.driver
-    first = d.current_window_handle
-    url = d.current_url
-    d.switch_to.new_window("tab")
-    d.get(url)
-    wait_until(browser, lambda _: d.find_elements(By.ID, "attempt"))
-    second = d.current_window_handle
+    first, second = open_in_new_tab(browser)
     yield first, second, positions_by_type(browser)
     d.switch_to.window(second)
     d.close()
     d.switch_to.window(first)
-    _block_autosave(browser, False)
+    block_autosave(browser, False)
 
 
 def _text_box(browser, position: int):
@@ -61,7 +45,7 @@ def _conflict_between_tabs(browser, tab_a, tab_b, position: int) -> None:
     """Tab A's text cannot reach the server while tab B saves newer text."""
     d = browser.driver
     d.switch_to.window(tab_a)
-    _block_autosave(browser, True)
+    block_autosave(browser, True)
     _text_box(browser, position).send_keys("typed in A")
     wait_until(browser, lambda _: save_state(browser, position) == "failed")
 
@@ -70,7 +54,7 @@ def _conflict_between_tabs(browser, tab_a, tab_b, position: int) -> None:
     wait_saved(browser, position)
 
     d.switch_to.window(tab_a)
-    _block_autosave(browser, False)  # A's retry now reaches the server: a conflict
+    block_autosave(browser, False)  # A's retry now reaches the server: a conflict
     wait_until(
         browser,
         lambda _: save_state(browser, position) == "conflict",
@@ -94,7 +78,7 @@ def test_it_follows_the_other_tab_s_saves(browser, student, two_tabs) -> None:
     # And A's next edit builds on B's save: no conflict.
     _text_box(browser, at["text"]).send_keys("!")
     wait_saved(browser, at["text"])
-    assert _stored(student, at["text"]) == "UnboundLocalError!"
+    assert stored_answer(student, at["text"]) == "UnboundLocalError!"
     assert not LateSave.objects.exists()
 
 
@@ -102,7 +86,7 @@ def test_it_asks_which_version_to_keep_and_keeps_this_tab_s(browser, student, tw
     tab_a, tab_b, at = two_tabs
     _conflict_between_tabs(browser, tab_a, tab_b, at["text"])
     d = browser.driver
-    assert _stored(student, at["text"]) == "typed in B"  # the newer save was not overwritten
+    assert stored_answer(student, at["text"]) == "typed in B"  # the newer save was not overwritten
     notice = d.find_element(By.CSS_SELECTOR, f"#q{at['text']} .conflict-notice")
     assert "changed in another tab" in notice.text
     browser.screenshot("quiz-attempt-two-tabs-conflict")
@@ -110,7 +94,7 @@ def test_it_asks_which_version_to_keep_and_keeps_this_tab_s(browser, student, tw
     notice.find_element(By.CSS_SELECTOR, ".keep-mine").click()
 
     wait_saved(browser, at["text"])
-    assert _stored(student, at["text"]) == "typed in A"
+    assert stored_answer(student, at["text"]) == "typed in A"
     assert not d.find_elements(By.CSS_SELECTOR, f"#q{at['text']} .conflict-notice")
     # Tab B follows.
     d.switch_to.window(tab_b)
@@ -128,7 +112,7 @@ def test_it_can_take_the_other_tab_s_version_instead(browser, student, two_tabs)
 
     assert _text_box(browser, at["text"]).get_attribute("value") == "typed in B"
     assert save_state(browser, at["text"]) == "saved"
-    assert _stored(student, at["text"]) == "typed in B"
+    assert stored_answer(student, at["text"]) == "typed in B"
     # What A typed was refused, not lost: staff can still see it.
     assert list(LateSave.objects.values_list("value", "reason").distinct()) == [
         ("typed in A", "conflict")

@@ -6,16 +6,15 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from quizsite.quizzes.models import Answer
-from quizsite.quizzes.tests.browser.conftest import positions_by_type, start_quiz, wait_until
+from quizsite.quizzes.tests.browser.conftest import (
+    open_in_new_tab,
+    positions_by_type,
+    start_quiz,
+    stored_answer,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def _stored(student, position: int):
-    return Answer.objects.get(
-        attempt_question__attempt__user=student, attempt_question__position=position
-    ).value
 
 
 def test_it_delivers_what_was_typed_when_the_tab_is_closed(
@@ -24,12 +23,8 @@ def test_it_delivers_what_was_typed_when_the_tab_is_closed(
     browser.login(student)
     start_quiz(browser, course, live_quiz())
     d = browser.driver
-    first = d.current_window_handle
-    url = d.current_url
     # The attempt in a tab of its own, so closing it leaves the browser running.
-    d.switch_to.new_window("tab")
-    d.get(url)
-    wait_until(browser, lambda _: d.find_elements(By.ID, "attempt"))
+    first, _ = open_in_new_tab(browser)
     at = positions_by_type(browser)
 
     d.find_element(By.ID, f"q{at['text']}-input").send_keys("closed at once")
@@ -38,6 +33,6 @@ def test_it_delivers_what_was_typed_when_the_tab_is_closed(
 
     wait_until(
         browser,
-        lambda _: _stored(student, at["text"]) == "closed at once",
+        lambda _: stored_answer(student, at["text"]) == "closed at once",
         message="the beacon sent on closing never arrived",
     )
