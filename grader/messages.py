@@ -140,12 +140,20 @@ def nested_missing(outer: str, name: str) -> str:
 
 # ------------------------------------------------------- check templates (by kind)
 # Fields: {target} dotted name; {opcode}/{opcodes}, {name}/{names}, {count}, {limit},
-# {expected}/{got} exception names, {speed}, {n}, {factor}, {growth}, {flag}.
+# {expected}/{got} exception names, {speed}, {n}, {factor}, {growth}, {flag}, {constructs}.
 
 BYTECODE_MISSING = "{target} never uses {opcodes}."
 BYTECODE_FORBIDDEN = "{target} uses {opcodes}, which this exercise does not allow."
 BYTECODE_TOO_LONG = "{target} has {count} bytecode instructions; at most {limit} are allowed."
 BYTECODE_CALLS_FORBIDDEN = "{target} calls {names}, which this exercise does not allow."
+BYTECODE_CALLS_PASSED_ON = (
+    "{target} hands {names} to other code as a value, which this check cannot follow; "
+    "this exercise does not allow calling {names}."
+)
+BYTECODE_DYNAMIC_LOOKUP = (
+    "{target} looks names up at run time ({constructs}), which this check cannot follow; "
+    "call things by their names."
+)
 SCOPE_MISMATCH = "{target}'s {field} are {got}, expected {expected}."
 FLAGS_MISMATCH = "{target} should {negation}be a {flag}."
 RAISES_NOTHING = "{expr} did not raise; it should raise {expected}."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.checks import bytecode, flags, opcodes, performance, raises, scope
+from grader.checks import bytecode, calls, flags, opcodes, performance, raises, scope
 from grader.checks.base import Check, CheckResult, GradingContext
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "CheckResult",
     "GradingContext",
     "bytecode",
+    "calls",
     "flags",
     "option_problems",
     "performance",
@@ -33,5 +34,13 @@ def option_problems(kind: str, options: dict[str, Any]) -> list[str]:
                 problems.append(
                     f"{key}: {name!r} is neither an instruction of Python "
                     f"{opcodes.live_table().python} nor a portable opcode name"
+                )
+        entries = options.get("calls_forbidden") or []
+        # A malformed entry would never match anything: refuse it like a misspelt opcode.
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, str) and not calls.valid_entry(entry):
+                problems.append(
+                    f"calls_forbidden: {entry!r} is not a name, a dotted name such as "
+                    "'numpy.sum', or '.name' for an attribute"
                 )
     return problems
