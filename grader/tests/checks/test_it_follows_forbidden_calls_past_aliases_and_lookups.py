@@ -9,9 +9,7 @@ are compiled and never run.
 
 from __future__ import annotations
 
-import glob
 import json
-import os
 import subprocess
 import types
 from pathlib import Path
@@ -24,6 +22,7 @@ from grader.checks.base import GradingContext
 from grader.checks.bytecode import BytecodeCheck, forbidden_calls
 from grader.checks.calls import find_forbidden
 from grader.sandbox import fake
+from grader.tests.pythons import installed_pythons, probe_env
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -108,21 +107,7 @@ def test_it_keeps_forbidden_calls_usable_without_a_module():
     assert found.calls == ["sum"] and not found.passed_on and not found.lookups
 
 
-def _other_pythons() -> dict[str, str]:
-    """CPython 3.10, 3.12 and 3.13 interpreters found on this machine (pyenv or PATH)."""
-    found: dict[str, str] = {}
-    home = os.path.expanduser("~/.pyenv/versions")
-    for version in ("3.10", "3.12", "3.13"):
-        candidates = sorted(glob.glob(f"{home}/{version}.*/bin/python{version}"))
-        candidates += [f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"]
-        for path in candidates:
-            if os.access(path, os.X_OK):
-                found[version] = path
-                break
-    return found
-
-
-OTHER_PYTHONS = _other_pythons()
+OTHER_PYTHONS = installed_pythons()
 
 
 @pytest.mark.parametrize("version", ["3.10", "3.12", "3.13"])
@@ -132,9 +117,8 @@ def test_it_gives_the_same_verdicts_on_the_other_pythons(version):
     if python is None:
         pytest.skip(f"no CPython {version} on this machine")
     rows = ROOT / "grader" / "tests" / "checks" / "forbidden_call_rows.py"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
     out = subprocess.run(
-        [python, str(rows)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+        [python, str(rows)], capture_output=True, text=True, env=probe_env(), cwd=ROOT, timeout=120
     )
     assert out.returncode == 0, out.stderr[-2000:]
     lines = [json.loads(line) for line in out.stdout.splitlines()]
