@@ -125,6 +125,9 @@ def client_for(client):
 # --- browser tests --------------------------------------------------------------------
 
 
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
 def chromium_paths() -> tuple[str, str] | None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
@@ -197,6 +200,29 @@ def browser(chromium, live_server):
             path = ARTIFACTS / f"{name}.png"
             chromium.save_screenshot(str(path))
             return path
+
+        def audit(self) -> list[str]:
+            """Run axe-core (WCAG 2.1 A and AA rules) on the page as it is now: one line
+            per serious or critical violation, naming the rule and the elements."""
+            if not AXE.is_file():
+                pytest.skip("axe-core is not installed (npm ci)")
+            chromium.execute_script(AXE.read_text())
+            result = chromium.execute_async_script(
+                """
+                const done = arguments[arguments.length - 1];
+                axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+                  .then((r) => done(r.violations.map((v) => ({
+                      id: v.id, impact: v.impact, help: v.help,
+                      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+                  }))))
+                  .catch((e) => done([{id: "axe-error", impact: "critical", help: String(e), nodes: []}]));
+                """
+            )
+            return [
+                f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'])}"
+                for v in result
+                if v["impact"] in ("serious", "critical")
+            ]
 
     chromium.delete_all_cookies()
     yield Page()

@@ -1,0 +1,68 @@
+"""Every quiz page, as a student and as staff, passes axe-core's WCAG 2.1 A and AA
+rules with no serious or critical violation (in headless Chromium, as rendered)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from selenium.webdriver.common.by import By
+
+from quizsite.quizzes import actions
+from quizsite.quizzes.models import Attempt
+from quizsite.quizzes.tests.browser.conftest import positions_by_type, start_quiz, wait_until
+
+pytestmark = pytest.mark.browser
+
+
+def _audited(browser, name: str) -> list[str]:
+    browser.screenshot(f"a11y-{name}")
+    return [f"{name}: {problem}" for problem in browser.audit()]
+
+
+def test_it_passes_on_the_student_s_pages(browser, student, course, live_quiz) -> None:
+    quiz = live_quiz()
+    browser.login(student)
+    problems = []
+    browser.go(f"/courses/{course.code}/quizzes/")
+    problems += _audited(browser, "dashboard")
+    browser.go(f"/courses/{course.code}/quizzes/{quiz.pk}/")
+    problems += _audited(browser, "start")
+    start_quiz(browser, course, quiz)
+    at = positions_by_type(browser)
+    browser.driver.find_element(By.ID, f"q{at['text']}-input").send_keys("UnboundLocalError")
+    problems += _audited(browser, "attempt")
+    actions.submit_attempt(Attempt.objects.get(), now=timezone.now())
+    browser.driver.refresh()
+    wait_until(browser, lambda d: "/results/" in d.current_url)
+    problems += _audited(browser, "results")
+    assert not problems, "\n".join(problems)
+
+
+def test_it_passes_on_the_staff_pages(browser, student, ta, course, live_quiz) -> None:
+    quiz = live_quiz()
+    attempt = actions.start_attempt(quiz, student, now=timezone.now())
+    actions.submit_attempt(attempt, now=timezone.now())
+    browser.login(ta)
+    problems = []
+    for name, path in [
+        ("staff-attempts", f"/courses/{course.code}/quizzes/{quiz.pk}/attempts/"),
+        ("staff-quiz-form", f"/courses/{course.code}/quizzes/{quiz.pk}/edit/"),
+        ("staff-new-quiz", f"/courses/{course.code}/quizzes/new/"),
+        ("staff-overrides", f"/courses/{course.code}/quizzes/{quiz.pk}/overrides/"),
+        ("staff-results", f"/quiz-attempts/{attempt.pk}/results/"),
+    ]:
+        browser.go(path)
+        problems += _audited(browser, name)
+    assert not problems, "\n".join(problems)
+
+
+def test_it_would_catch_a_violation(browser, student, course) -> None:
+    """The audit itself works: an unlabelled field and a low-contrast text are caught."""
+    browser.login(student)
+    browser.go(f"/courses/{course.code}/quizzes/")
+    browser.driver.execute_script(
+        "document.querySelector('main').insertAdjacentHTML('beforeend',"
+        ' \'<input type="text"><p style="color:#ccc;background:#fff">faint</p>\');'
+    )
+    found = " ".join(browser.audit())
+    assert "label (critical)" in found and "color-contrast (serious)" in found
