@@ -1,5 +1,6 @@
 """Pages where a course's staff set quizzes up: create and edit a quiz and its pools,
-give students or groups extra time or another window, release results by hand.
+give students or groups extra time or another window, release results by hand; and
+the quiz's question statistics.
 
 Like every view here: authorize, parse, call one function of ``actions``, render."""
 
@@ -10,13 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizsite.accounts.forms import wall_clock
-from quizsite.quizzes import actions, selectors
+from quizsite.quizzes import actions, content, selectors
 from quizsite.quizzes.forms import OverrideForm, QuizForm, pool_formset, pools_from
 from quizsite.quizzes.models import FeedbackRelease, Quiz
-from quizsite.quizzes.views import _quiz_in_course, duration_text
+from quizsite.quizzes.statistics import MIN_ATTEMPTS_FOR_DISCRIMINATION
+from quizsite.quizzes.views import _quiz_in_course, duration_text, render_title
 
 
 def _moved_text(moved: int) -> str:
@@ -115,3 +117,26 @@ def release(request: HttpRequest, course_code: str, quiz_id: int) -> HttpRespons
         actions.release_feedback(quiz, now=timezone.now())
         flash.success(request, "Results released: students see their scores and feedback now.")
     return redirect("quizzes:staff_quiz", course_code=course_code, quiz_id=quiz.pk)
+
+
+@login_required
+@require_GET
+def quiz_statistics(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
+    """How each question did over the submitted attempts (item analysis)."""
+    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    stats = selectors.quiz_statistics(request.user, quiz)
+    for question in stats["questions"]:
+        question["title_html"] = render_title(question["title"])
+        for row in question["rows"]:
+            for option in row.get("options", ()):
+                option["html"] = content.inline_html(option["text"])
+    return render(
+        request,
+        "quizzes/statistics.html",
+        {
+            "course": quiz.course,
+            "quiz": quiz,
+            "stats": stats,
+            "min_attempts": MIN_ATTEMPTS_FOR_DISCRIMINATION,
+        },
+    )

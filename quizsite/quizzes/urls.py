@@ -37,6 +37,11 @@ urlpatterns = [
         views.staff_quiz_grades,
         name="staff_quiz_grades",
     ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/statistics/",
+        staff_views.quiz_statistics,
+        name="statistics",
+    ),
     path("quiz-attempts/<int:attempt_id>/", views.attempt, name="attempt"),
     path("quiz-attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),
     path("quiz-attempts/<int:attempt_id>/submit/", views.submit, name="submit"),

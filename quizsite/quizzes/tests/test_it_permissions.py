@@ -83,12 +83,14 @@ def test_it_shows_a_quiz_to_course_members(quiz, who, persona, allowed) -> None:
 )
 def test_it_shows_staff_pages_to_the_courses_staff(quiz, who, persona, allowed) -> None:
     assert _allowed(lambda: selectors.quiz_for_staff(who(persona), quiz.pk)) is allowed
+    assert _allowed(lambda: selectors.quiz_statistics(who(persona), quiz)) is allowed
 
 
 def test_it_hides_a_course_from_another_courses_staff(attempt, quiz, foreign_staff) -> None:
     assert not _allowed(lambda: selectors.attempt_for_staff(foreign_staff, attempt.pk))
     assert not _allowed(lambda: selectors.quiz_for_staff(foreign_staff, quiz.pk))
     assert not _allowed(lambda: selectors.attempts_for_staff(foreign_staff, quiz))
+    assert not _allowed(lambda: selectors.quiz_statistics(foreign_staff, quiz))
 
 
 def test_it_answers_a_missing_id_like_a_forbidden_one(attempt, who) -> None:

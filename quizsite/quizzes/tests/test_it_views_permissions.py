@@ -149,6 +149,18 @@ CASES = {
         None,
         {"student": 404, "other_student": 404, "ta": 404, "instructor": 404, "stranger": 404, "anonymous": 302},
     ),
+    "statistics": (
+        "GET",
+        lambda w: reverse("quizzes:statistics", args=[w["course"].code, w["quiz"].pk]),
+        None,
+        {"student": 404, "other_student": 404, "ta": 200, "instructor": 200, "stranger": 404, "anonymous": 302},
+    ),
+    "statistics in another course's URL": (
+        "GET",
+        lambda w: reverse("quizzes:statistics", args=[w["other_course"].code, w["quiz"].pk]),
+        None,
+        {"student": 404, "other_student": 404, "ta": 404, "instructor": 404, "stranger": 404, "anonymous": 302},
+    ),
     "attempt": (
         "GET",
         lambda w: reverse("quizzes:attempt", args=[w["attempt"].pk]),
