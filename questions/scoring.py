@@ -70,14 +70,18 @@ def score_numeric(question: Question, given: Any) -> float:
     return question.points if ok else 0.0
 
 
+def text_key(text: str, *, case_sensitive: bool) -> str:
+    """What a text answer is compared by: stripped, and case-folded unless the question
+    is case sensitive (also used to group equal answers in statistics)."""
+    text = text.strip()
+    return text if case_sensitive else text.casefold()
+
+
 def score_text(question: Question, given: Any) -> float:
     if not isinstance(given, str):
         return 0.0
-    text = given.strip()
-    if question.case_sensitive:
-        ok = any(text == a.strip() for a in question.answers)
-    else:
-        ok = any(text.casefold() == a.strip().casefold() for a in question.answers)
+    key = text_key(given, case_sensitive=question.case_sensitive)
+    ok = any(key == text_key(a, case_sensitive=question.case_sensitive) for a in question.answers)
     return question.points if ok else 0.0
 
 

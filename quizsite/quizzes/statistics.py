@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from questions.scoring import parse_number
+from questions.scoring import parse_number, text_key
 from quizsite.quizzes.grading import FAILED, GRADED, is_blank
 
 MIN_ATTEMPTS_FOR_DISCRIMINATION = 10
@@ -183,14 +183,14 @@ def _option_counts(rows: list[ItemRow]) -> list[dict[str, Any]]:
 def _answer_key(row: ItemRow) -> tuple[Any, str]:
     """(what scoring compares, the text to show) for a numeric or text answer:
     numbers by value ("1e2" is 100), text stripped and, unless the question is case
-    sensitive, case-folded (as ``questions.scoring.score_text`` compares)."""
+    sensitive, case-folded (``questions.scoring.text_key``, as scoring compares)."""
     text = str(row.value).strip()
     if row.type == "numeric":
         number = parse_number(row.value)
         if number is not None:
             return ("number", number), text
         return ("text", text), text
-    return ("text", text if row.case_sensitive else text.casefold()), text
+    return ("text", text_key(text, case_sensitive=row.case_sensitive)), text
 
 
 def _wrong_answers(rows: list[ItemRow], graded: int) -> list[dict[str, Any]]:
