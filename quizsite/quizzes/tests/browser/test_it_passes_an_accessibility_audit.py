@@ -41,6 +41,12 @@ def test_it_passes_on_the_student_s_pages(browser, student, course, live_quiz) -
 def test_it_passes_on_the_staff_pages(browser, student, ta, course, live_quiz) -> None:
     quiz = live_quiz()
     attempt = actions.start_attempt(quiz, student, now=timezone.now())
+    for aq in attempt.questions.select_related("question_version__question"):
+        value = {"choice": "LOAD_FAST", "multi": ["co_cellvars"], "text": "NameError"}.get(
+            aq.question_version.question.type
+        )
+        if value is not None:  # answers, so the statistics show options and wrong answers
+            actions.save_answer(attempt, aq.position, value, now=timezone.now())
     actions.submit_attempt(attempt, now=timezone.now())
     browser.login(ta)
     problems = []
@@ -49,6 +55,7 @@ def test_it_passes_on_the_staff_pages(browser, student, ta, course, live_quiz) -
         ("staff-quiz-form", f"/courses/{course.code}/quizzes/{quiz.pk}/edit/"),
         ("staff-new-quiz", f"/courses/{course.code}/quizzes/new/"),
         ("staff-overrides", f"/courses/{course.code}/quizzes/{quiz.pk}/overrides/"),
+        ("staff-statistics", f"/courses/{course.code}/quizzes/{quiz.pk}/statistics/"),
         ("staff-results", f"/quiz-attempts/{attempt.pk}/results/"),
     ]:
         browser.go(path)
