@@ -87,3 +87,18 @@ def test_it_refuses_writing_kernel_settings(attack):
     )
     assert r.ok, r
     assert all(v.startswith("BLOCKED:") for v in r.value), r.value
+
+
+def test_it_filters_every_denied_syscall_with_eperm(attack):
+    """Each syscall on the seccomp deny list fails with EPERM (arguments all zero, so
+    nothing could happen even without the filter; some, such as get_mempolicy or
+    socket, would succeed or fail differently if the filter let them through)."""
+    from grader.sandbox import seccomp
+
+    calls = ", ".join(
+        f"({name!r}, syscall_errno({nr}, 0, 0, 0, 0, 0, 0))" for name, nr in seccomp.DENIED.items()
+    )
+    r = attack(f"x = dict([{calls}])")
+    assert r.ok, r
+    wrong = {name: got for name, got in r.value.items() if got != "BLOCKED:Operation not permitted"}
+    assert wrong == {}
