@@ -18,7 +18,14 @@ from quizsite.accounts import access
 from quizsite.accounts.models import User
 from quizsite.reports import length, measuring, messages, sniff
 from quizsite.reports.deadline import Timing, classify
-from quizsite.reports.models import CriterionScore, Grade, LengthCheck, Milestone, Submission
+from quizsite.reports.models import (
+    CriterionScore,
+    Grade,
+    LengthCheck,
+    Milestone,
+    RubricCriterion,
+    Submission,
+)
 from quizsite.reports.selectors import Owner, graded_version, owner_for
 
 # How long an upload waits for its uploader to confirm it before it is thrown away.
@@ -275,6 +282,23 @@ def grade(
                 },
             )
     return record
+
+
+def save_milestone(
+    milestone: Milestone, criteria: list[tuple[Decimal, str]], *, is_new: bool
+) -> Milestone:
+    """Save a milestone (from its staff form) and its rubric, in one transaction. The
+    rubric is fixed once someone has been graded against it: then ``criteria`` is
+    ignored (the form refuses a change before it gets here)."""
+    with transaction.atomic():
+        milestone.save()
+        if is_new or not milestone.grades.exists():
+            milestone.criteria.all().delete()
+            RubricCriterion.objects.bulk_create(
+                RubricCriterion(milestone=milestone, title=title, max_points=points, position=i)
+                for i, (points, title) in enumerate(criteria)
+            )
+    return milestone
 
 
 def release_grades(milestone: Milestone, user: User, *, now: datetime) -> None:

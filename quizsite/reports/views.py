@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as django_render
@@ -29,7 +28,6 @@ from quizsite.reports.length import WORDS_PER_PAGE, describe_pages
 from quizsite.reports.models import (
     LengthCheck,
     Milestone,
-    RubricCriterion,
     Submission,
     TeamMembership,
 )
@@ -392,16 +390,9 @@ def edit(request: HttpRequest, course_code: str, pk: int | None = None) -> HttpR
     instance = get_object_or_404(Milestone, pk=pk, course=the_course) if pk else None
     form = MilestoneForm(request.POST or None, instance=instance, course=the_course)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            milestone = form.save()
-            criteria = form.cleaned_data["rubric"]
-            if pk is None or not milestone.grades.exists():
-                # The rubric is fixed once someone has been graded against it.
-                milestone.criteria.all().delete()
-                RubricCriterion.objects.bulk_create(
-                    RubricCriterion(milestone=milestone, title=title, max_points=points, position=i)
-                    for i, (points, title) in enumerate(criteria)
-                )
+        milestone = actions.save_milestone(
+            form.save(commit=False), form.cleaned_data["rubric"], is_new=pk is None
+        )
         messages.success(request, f"Saved {milestone.title}.")
         return redirect("reports:detail", course_code=course_code, pk=milestone.pk)
     return render(
