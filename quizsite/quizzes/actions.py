@@ -19,7 +19,7 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Q
 
 from grader.django.models import Submission
 from questions import format as qformat
-from questions.models import Question
+from questions.models import Question, QuestionVersion
 from quizsite.accounts import access
 from quizsite.quizzes import content, grading, messages, timing
 from quizsite.quizzes.models import (
@@ -247,9 +247,9 @@ def _questions():
     """Attempt questions with their answer and question in one query. A version's files
     are left out: content.parsed keeps each version parsed per process and reads them
     only when it has not seen the version yet."""
-    return AttemptQuestion.objects.select_related("answer", "question_version__question").defer(
-        "question_version__files"
-    )
+    return AttemptQuestion.objects.select_related(
+        "answer", "question_version__question", "graded_with"
+    ).defer("question_version__files", "graded_with__files")
 
 
 def _cutoff(attempt: Attempt) -> datetime:
@@ -383,9 +383,11 @@ def _grade_now(
     aq: AttemptQuestion, value: Any, user
 ) -> tuple[str, float | None, Submission | None]:
     """(status, points, submission) for one answer value: non-code at once, code sent
-    to the grader (pending until its result arrives)."""
+    to the grader (pending until its result arrives). Graded with the answer key of
+    ``aq.key_version``: the version given, unless staff regraded with a corrected one."""
+    key = aq.key_version
     try:
-        question = content.variant(aq.question_version, aq.seed)
+        question = content.variant(key, aq.seed)
         if question.type != "code":
             return grading.GRADED, grading.score_value(question, value, aq.points), None
     except Exception:
@@ -397,9 +399,7 @@ def _grade_now(
         return grading.GRADED, 0.0, None
     from grader.django.actions import submit_code
 
-    submission = submit_code(
-        aq.question_version, value, user=user, seed=aq.seed, purpose=Submission.Purpose.ANSWER
-    )
+    submission = submit_code(key, value, user=user, seed=aq.seed, purpose=Submission.Purpose.ANSWER)
     return grading.PENDING, None, submission
 
 
@@ -658,6 +658,158 @@ def regrade_answer(answer: Answer, *, by, now: datetime) -> Answer:
     return answer
 
 
+@dataclass(frozen=True)
+class RegradeSummary:
+    """What regrading one question of a quiz with a corrected version does (a preview,
+    ``applied=False``) or did. Counts are of answers unless they say attempts."""
+
+    version: int  # the version number the answers are (to be) graded with
+    gain: int = 0  # re-scored at once and earn more points than before
+    lose: int = 0
+    same: int = 0
+    failing: int = 0  # the new version cannot grade them (a broken variant): for staff
+    to_grader: int = 0  # code answers sent to the grader again with the new version
+    by_hand: int = 0  # kept: graded by hand, so staff's grade stands
+    homework: int = 0  # skipped: homework tries are not regraded
+    running_attempts: int = 0  # still running on an older version: left out
+    attempts: int = 0  # submitted attempts whose answers are regraded
+    applied: bool = False
+
+    @property
+    def regraded(self) -> int:
+        return self.gain + self.lose + self.same + self.failing + self.to_grader
+
+    @property
+    def answers(self) -> int:
+        """Answers of submitted attempts graded with an older version."""
+        return self.regraded + self.by_hand + self.homework
+
+
+def _outdated(quiz: Quiz, question: Question, number: int):
+    """Attempt questions of ``quiz`` whose answer key is a version of ``question``
+    older than version ``number``."""
+    return AttemptQuestion.objects.filter(
+        attempt__quiz=quiz, question_version__question=question
+    ).filter(
+        Q(graded_with__isnull=True, question_version__number__lt=number)
+        | Q(graded_with__number__lt=number)
+    )
+
+
+def _store_scores(attempt_ids: set[int]) -> None:
+    """Recompute the score of several attempts in two queries."""
+    rows = Answer.objects.filter(attempt_question__attempt_id__in=attempt_ids).values_list(
+        "attempt_question__attempt_id", "grading_status", "points"
+    )
+    answers: dict[int, list[tuple[str, float | None]]] = {pk: [] for pk in attempt_ids}
+    for attempt_id, status, points in rows:
+        answers[attempt_id].append((status, points))
+    attempts = [
+        Attempt(pk=pk, score=grading.attempt_score(values)) for pk, values in answers.items()
+    ]
+    Attempt.objects.bulk_update(attempts, ["score"])
+
+
+def regrade_question(
+    quiz: Quiz,
+    question: Question,
+    version: QuestionVersion,
+    *,
+    by,
+    now: datetime,
+    dry_run: bool = False,
+) -> RegradeSummary:
+    """Grade the answers already submitted to ``question`` in ``quiz`` again with the
+    answer key of ``version`` (a corrected version, e.g. a wrong key fixed in the bank
+    mid-term). ``dry_run``: only say what it would do; nothing is written or sent.
+
+    Each submitted attempt whose answer is graded with an older version is regraded
+    at the same variant seed: choice, multi, numeric and text answers are scored at
+    once, code answers go to the grader again (pending until the result arrives).
+    Answers graded by hand stand; homework (graded tries) is skipped; running
+    attempts are left out (they are graded with their own version when submitted).
+    Attempt scores follow. Idempotent: answers already graded with ``version`` (or a
+    later one) are not touched, so running it again changes nothing."""
+    if version.question_id != question.pk:
+        raise QuizError(messages.REGRADE_OTHER_QUESTION)
+    outdated = _outdated(quiz, question, version.number)
+    running = (
+        outdated.filter(attempt__status=AttemptStatus.IN_PROGRESS)
+        .values("attempt_id")
+        .distinct()
+        .count()
+    )
+    submitted = outdated.filter(attempt__status=AttemptStatus.SUBMITTED)
+    if quiz.is_homework:
+        return RegradeSummary(
+            version=version.number, homework=submitted.count(), running_attempts=running
+        )
+    counts = {"gain": 0, "lose": 0, "same": 0, "failing": 0, "to_grader": 0, "by_hand": 0}
+    with transaction.atomic():
+        if not dry_run:
+            # Locked like every change to a submitted attempt's grading (hand grades).
+            list(
+                Attempt.objects.select_for_update()
+                .filter(pk__in=submitted.values("attempt_id"))
+                .values_list("pk", flat=True)
+            )
+        aqs = list(
+            submitted.select_related("answer", "attempt__user").defer("question_version__files")
+        )
+        changed_aqs, changed_answers = [], []
+        for aq in aqs:
+            answer = aq.answer
+            if answer.graded_by_hand_at is not None:
+                counts["by_hand"] += 1
+                continue
+            before = answer.points if answer.grading_status == GradingStatus.GRADED else None
+            aq.graded_with = version  # in memory until saved: _grade_now grades with it
+            if dry_run and question.type == "code" and not grading.is_blank(answer.value):
+                counts["to_grader"] += 1
+                continue
+            status, points, submission = _grade_now(aq, answer.value, aq.attempt.user)
+            if status == grading.PENDING:
+                counts["to_grader"] += 1
+            elif status == grading.FAILED:
+                counts["failing"] += 1
+            else:
+                # A failed or pending answer had no points: it counts from 0.
+                delta = (points or 0.0) - (before or 0.0)
+                counts["gain" if delta > 1e-9 else "lose" if delta < -1e-9 else "same"] += 1
+            answer.grading_status, answer.points, answer.submission = status, points, submission
+            answer.feedback = []  # a code answer's checks come with its new result
+            aq.regraded_by, aq.regraded_at = by, now
+            changed_aqs.append(aq)
+            changed_answers.append(answer)
+        attempt_ids = {aq.attempt_id for aq in changed_aqs}
+        if not dry_run and changed_aqs:
+            AttemptQuestion.objects.bulk_update(
+                changed_aqs, ["graded_with", "regraded_by", "regraded_at"]
+            )
+            Answer.objects.bulk_update(
+                changed_answers, ["grading_status", "points", "submission", "feedback"]
+            )
+            _store_scores(attempt_ids)
+    summary = RegradeSummary(
+        version=version.number,
+        running_attempts=running,
+        attempts=len(attempt_ids),
+        applied=not dry_run,
+        **counts,
+    )
+    if not dry_run:
+        log.info(
+            "question %s of quiz %s regraded with version %s by %s at %s: %s",
+            question.pk,
+            quiz.pk,
+            version.number,
+            by,
+            now.isoformat(),
+            summary,
+        )
+    return summary
+
+
 def save_quiz(quiz: Quiz, pools: list[dict[str, Any]], *, now: datetime) -> int:
     """Create or change a quiz and replace its pools, in one transaction. Attempts
     already started keep the questions they drew; running ones get their deadline
@@ -848,7 +1000,7 @@ def attempt_view_state(
     expire_if_due(attempt, now=now)
     aqs = _questions().filter(attempt=attempt).order_by("position")
     if for_staff:
-        aqs = aqs.select_related("answer__graded_by")
+        aqs = aqs.select_related("answer__graded_by", "regraded_by")
     if quiz.is_homework:
         aqs = aqs.prefetch_related("answer__graded_tries")
     released = results_visible(attempt, now=now)
@@ -898,12 +1050,17 @@ def attempt_view_state(
                 if answer.grading_status == GradingStatus.FAILED
                 else "",
                 "feedback": answer.feedback,
+                # The prompt above stays the version answered; the points are not.
+                "regraded": messages.REGRADED if aq.graded_with_id else "",
             }
         if for_staff:
             item["staff"] = {
                 "answer_id": answer.pk,
                 "graded_by": answer.graded_by.get_username() if answer.graded_by else "",
                 "graded_by_hand_at": answer.graded_by_hand_at,  # for the staff page only
+                "regraded_with": aq.graded_with.number if aq.graded_with_id else None,
+                "regraded_by": aq.regraded_by.get_username() if aq.regraded_by else "",
+                "regraded_at": aq.regraded_at,
                 "can_set_points": attempt.status == AttemptStatus.SUBMITTED,
                 "can_regrade": attempt.status == AttemptStatus.SUBMITTED
                 and not quiz.is_homework

@@ -38,3 +38,5 @@ CHANGED_ELSEWHERE = (
 )
 SAVED = "Saved."
 SAVED_IN_GRACE = "Saved (just after the deadline, within the grace period)."
+REGRADED = "Regraded with a corrected version of this question."
+REGRADE_OTHER_QUESTION = "That version belongs to another question."

@@ -231,6 +231,20 @@ class AttemptQuestion(models.Model):
     )
     seed = models.BigIntegerField(default=0)  # picks the variant and the option order
     points = models.FloatField()
+    # The answer key the answer is graded with, when staff regraded it with a corrected
+    # version of the question (``actions.regrade_question``); None: ``question_version``.
+    # The student still sees the prompt of ``question_version``, the one they answered.
+    graded_with = models.ForeignKey(
+        "questions.QuestionVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    regraded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    regraded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -240,6 +254,11 @@ class AttemptQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} Q{self.position}"
+
+    @property
+    def key_version(self):
+        """The version whose answer key grades this answer."""
+        return self.graded_with if self.graded_with_id else self.question_version
 
 
 class GradingStatus(models.TextChoices):

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from questions.models import Question
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role, User
 from quizsite.quizzes import content, gradebook, statistics, timing
@@ -154,8 +155,10 @@ def gradebook_rows(user, quiz: Quiz) -> list[list]:
 
 def _item_row(aq: AttemptQuestion) -> statistics.ItemRow:
     """One drawn question of a submitted attempt as the statistics read it: the
-    options as this student's variant showed them, the code question's hidden tests."""
+    options as this student's variant showed them, which are right, the text and code
+    settings by the answer key it is graded with (a regrade's corrected version)."""
     stored = aq.question_version.question
+    key = aq.key_version
     answer = getattr(aq, "answer", None)
     options: tuple[str, ...] = ()
     correct: tuple[str, ...] = ()
@@ -163,13 +166,13 @@ def _item_row(aq: AttemptQuestion) -> statistics.ItemRow:
     hidden: frozenset[str] = frozenset()
     try:
         if stored.type in ("choice", "multi"):
-            shown = content.variant(aq.question_version, aq.seed)
-            options = tuple(shown.options)
-            correct = (shown.answer,) if stored.type == "choice" else tuple(shown.answers)
+            options = tuple(content.variant(aq.question_version, aq.seed).options)
+            graded = content.variant(key, aq.seed)
+            correct = (graded.answer,) if stored.type == "choice" else tuple(graded.answers)
         elif stored.type == "text":
-            case_sensitive = content.parsed(aq.question_version).case_sensitive
+            case_sensitive = content.parsed(key).case_sensitive
         elif stored.type == "code":
-            code = content.parsed(aq.question_version).code
+            code = content.parsed(key).code
             hidden = frozenset(t.name for t in code.tests if t.hidden) if code else frozenset()
     except Exception:
         # A broken stored question (its generator fails for this seed) still has its
@@ -180,7 +183,8 @@ def _item_row(aq: AttemptQuestion) -> statistics.ItemRow:
         question_id=stored.pk,
         title=stored.title,
         type=stored.type,
-        version=aq.question_version.number,
+        version=key.number,
+        current_version=stored.current.number if stored.current_id else key.number,
         points=aq.points,
         earned=answer.points if answer else None,
         status=answer.grading_status if answer else "",
@@ -204,11 +208,34 @@ def quiz_statistics(user, quiz: Quiz) -> dict:
     running = Attempt.objects.filter(quiz=quiz, status=AttemptStatus.IN_PROGRESS).count()
     drawn = (
         AttemptQuestion.objects.filter(attempt__quiz=quiz, attempt__status=AttemptStatus.SUBMITTED)
-        .select_related("answer", "question_version__question")
-        .defer("question_version__files")
+        .select_related("answer", "question_version__question__current", "graded_with")
+        .defer(
+            "question_version__files",
+            "question_version__question__current__files",
+            "graded_with__files",
+        )
         .order_by("attempt_id", "position")
     )
     return statistics.quiz_statistics((_item_row(aq) for aq in drawn), running_attempts=running)
+
+
+def question_of_quiz(user, quiz: Quiz, question_id: int) -> Question:
+    """A question drawn in one of the quiz's attempts, with its current version, for
+    the course's staff."""
+    if not access.is_staff(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    drawn = AttemptQuestion.objects.filter(
+        attempt__quiz=quiz, question_version__question_id=question_id
+    )
+    question = (
+        Question.objects.select_related("current")
+        .filter(pk=question_id, current__isnull=False)
+        .filter(Exists(drawn))
+        .first()
+    )
+    if question is None:
+        raise Http404(NOT_FOUND)
+    return question
 
 
 def attempts_for_student(user, quiz: Quiz) -> list[Attempt]:

@@ -1,6 +1,6 @@
 """Pages where a course's staff set quizzes up: create and edit a quiz and its pools,
 give students or groups extra time or another window, release results by hand; and
-the quiz's question statistics.
+the quiz's question statistics, where a question fixed mid-term can be regraded.
 
 Like every view here: authorize, parse, call one function of ``actions``, render."""
 
@@ -10,6 +10,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -138,5 +139,45 @@ def quiz_statistics(request: HttpRequest, course_code: str, quiz_id: int) -> Htt
             "quiz": quiz,
             "stats": stats,
             "min_attempts": MIN_ATTEMPTS_FOR_DISCRIMINATION,
+        },
+    )
+
+
+@login_required
+@require_POST
+def regrade_question(
+    request: HttpRequest, course_code: str, quiz_id: int, question_id: int
+) -> HttpResponse:
+    """Regrade the submitted answers to a question with its current (corrected)
+    version: without ``confirm=yes`` a preview of the effect, with it the regrade."""
+    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    question = selectors.question_of_quiz(request.user, quiz, question_id)
+    version = question.current
+    statistics_url = reverse("quizzes:statistics", args=[course_code, quiz.pk])
+    if request.POST.get("version") != str(version.number):
+        # The bank changed between the statistics page and this click.
+        flash.error(request, f"This question is at version {version.number} now; look again.")
+        return redirect(statistics_url)
+    confirm = request.POST.get("confirm") == "yes"
+    summary = actions.regrade_question(
+        quiz, question, version, by=request.user, now=timezone.now(), dry_run=not confirm
+    )
+    if confirm:
+        flash.success(
+            request,
+            f"Regraded {summary.regraded} answer(s) to {question.title} with version "
+            f"{version.number}; {summary.by_hand} graded by hand kept."
+            + (f" {summary.to_grader} sent to the grader." if summary.to_grader else ""),
+        )
+        return redirect(f"{statistics_url}#q{question.pk}")
+    return render(
+        request,
+        "quizzes/regrade_confirm.html",
+        {
+            "course": quiz.course,
+            "quiz": quiz,
+            "question": question,
+            "title_html": render_title(question.title),
+            "summary": summary,
         },
     )

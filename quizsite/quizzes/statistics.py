@@ -48,7 +48,7 @@ class ItemRow:
     question_id: int
     title: str
     type: str
-    version: int
+    version: int  # the version whose answer key grades it (a regrade moves it on)
     points: float
     earned: float | None
     status: str  # Answer.grading_status
@@ -60,6 +60,7 @@ class ItemRow:
     case_sensitive: bool = False
     feedback: Sequence[dict[str, Any]] = ()
     hidden_checks: frozenset[str] = field(default_factory=frozenset)
+    current_version: int = 0  # the question's current version in the bank
 
     @property
     def graded(self) -> bool:
@@ -302,7 +303,9 @@ def quiz_statistics(items: Iterable[ItemRow], *, running_attempts: int = 0) -> d
     "questions": [...]}``; each question has ``title``, ``type``, ``versions`` (the
     numbers seen), ``rows`` (one per version, with ``options`` for choice and multi,
     ``wrong_answers`` for numeric and text, ``code`` for code) and ``overall`` (the
-    figures over every version, when there are several; else None). Questions come in
+    figures over every version, when there are several; else None), ``current_version``
+    and ``outdated`` (answers graded with an older version, hand grades aside).
+    Questions come in
     the order students saw them (by average position, when shuffled)."""
     all_rows = list(items)
     totals = attempt_totals(all_rows)
@@ -324,6 +327,10 @@ def quiz_statistics(items: Iterable[ItemRow], *, running_attempts: int = 0) -> d
             "versions": versions,
             "rows": [_version_row(by_version[v], totals) for v in versions],
             "overall": {"version": None, **_stats(rows, totals)} if len(versions) > 1 else None,
+            "current_version": (current := max(r.current_version for r in rows)),
+            # Answers that a regrade with the current version would change (hand
+            # grades stand, so they are not counted).
+            "outdated": sum(1 for r in rows if r.version < current and not r.by_hand),
         }
         ordered.append((where, question))
     ordered.sort(key=lambda pair: pair[0])

@@ -42,6 +42,11 @@ urlpatterns = [
         staff_views.quiz_statistics,
         name="statistics",
     ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/statistics/questions/<int:question_id>/regrade/",
+        staff_views.regrade_question,
+        name="regrade_question",
+    ),
     path("quiz-attempts/<int:attempt_id>/", views.attempt, name="attempt"),
     path("quiz-attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),
     path("quiz-attempts/<int:attempt_id>/submit/", views.submit, name="submit"),

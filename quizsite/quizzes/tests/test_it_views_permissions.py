@@ -64,6 +64,11 @@ def _request(client, method: str, url: str, body: dict | None):
     return client.post(url, data=body or {}, content_type="application/json")
 
 
+def _choice(w):
+    """The world quiz's choice question (drawn in the student's attempt)."""
+    return w["quiz"].pools.get().questions.get(type="choice")
+
+
 # url name -> (method, build url from world, JSON body, expected status per persona).
 # 302 for the anonymous is the login redirect of a page; scripts' endpoints answer 401.
 CASES = {
@@ -159,6 +164,23 @@ CASES = {
         "GET",
         lambda w: reverse("quizzes:statistics", args=[w["other_course"].code, w["quiz"].pk]),
         None,
+        {"student": 404, "other_student": 404, "ta": 404, "instructor": 404, "stranger": 404, "anonymous": 302},
+    ),
+    # Regrading a question with its current version: the preview page for staff.
+    "regrade_question": (
+        "FORM",
+        lambda w: reverse(
+            "quizzes:regrade_question", args=[w["course"].code, w["quiz"].pk, _choice(w).pk]
+        ),
+        {"version": "1"},
+        {"student": 404, "other_student": 404, "ta": 200, "instructor": 200, "stranger": 404, "anonymous": 302},
+    ),
+    "regrade_question in another course's URL": (
+        "FORM",
+        lambda w: reverse(
+            "quizzes:regrade_question", args=[w["other_course"].code, w["quiz"].pk, _choice(w).pk]
+        ),
+        {"version": "1", "confirm": "yes"},
         {"student": 404, "other_student": 404, "ta": 404, "instructor": 404, "stranger": 404, "anonymous": 302},
     ),
     "attempt": (
