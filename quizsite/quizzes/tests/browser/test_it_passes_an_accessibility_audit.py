@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
+from questions.models import QuestionVersion
 from quizsite.quizzes import actions
 from quizsite.quizzes.models import Attempt
 from quizsite.quizzes.tests.browser.conftest import positions_by_type, start_quiz, wait_until
@@ -38,7 +39,7 @@ def test_it_passes_on_the_student_s_pages(browser, student, course, live_quiz) -
     assert not problems, "\n".join(problems)
 
 
-def test_it_passes_on_the_staff_pages(browser, student, ta, course, live_quiz) -> None:
+def test_it_passes_on_the_staff_pages(browser, student, ta, course, live_quiz, small_bank) -> None:
     quiz = live_quiz()
     attempt = actions.start_attempt(quiz, student, now=timezone.now())
     for aq in attempt.questions.select_related("question_version__question"):
@@ -60,6 +61,18 @@ def test_it_passes_on_the_staff_pages(browser, student, ta, course, live_quiz) -
     ]:
         browser.go(path)
         problems += _audited(browser, name)
+    # The choice question is corrected mid-term: statistics offer a regrade, previewed first.
+    choice = small_bank["choice"]
+    old = choice.current
+    fixed = QuestionVersion.objects.create(
+        question=choice, number=2, content_hash=old.content_hash + "-2", files=old.files
+    )
+    choice.current = fixed
+    choice.save(update_fields=["current"])
+    browser.go(f"/courses/{course.code}/quizzes/{quiz.pk}/statistics/")
+    browser.driver.find_element(By.XPATH, "//button[starts-with(., 'Regrade with v2')]").click()
+    wait_until(browser, lambda d: "/regrade/" in d.current_url)
+    problems += _audited(browser, "staff-regrade-preview")
     assert not problems, "\n".join(problems)
 
 
