@@ -448,11 +448,21 @@ def _combine_homework(answer: Answer, policy: str) -> None:
 
 
 def _store_score(attempt: Attempt) -> None:
-    answers = Answer.objects.filter(attempt_question__attempt=attempt).values_list(
-        "grading_status", "points"
+    attempt.score = _store_scores({attempt.pk})[attempt.pk]
+
+
+def _store_scores(attempt_ids: set[int]) -> dict[int, float | None]:
+    """Recompute and store the score of each attempt from its answers (two queries
+    however many attempts); returns {attempt id: score}."""
+    rows = Answer.objects.filter(attempt_question__attempt_id__in=attempt_ids).values_list(
+        "attempt_question__attempt_id", "grading_status", "points"
     )
-    attempt.score = grading.attempt_score(answers)
-    Attempt.objects.filter(pk=attempt.pk).update(score=attempt.score)
+    answers: dict[int, list[tuple[str, float | None]]] = {pk: [] for pk in attempt_ids}
+    for attempt_id, status, points in rows:
+        answers[attempt_id].append((status, points))
+    scores = {pk: grading.attempt_score(values) for pk, values in answers.items()}
+    Attempt.objects.bulk_update([Attempt(pk=pk, score=v) for pk, v in scores.items()], ["score"])
+    return scores
 
 
 def _grade_attempt(attempt: Attempt, now: datetime) -> None:
@@ -694,20 +704,6 @@ def _outdated(quiz: Quiz, question: Question, number: int):
         Q(graded_with__isnull=True, question_version__number__lt=number)
         | Q(graded_with__number__lt=number)
     )
-
-
-def _store_scores(attempt_ids: set[int]) -> None:
-    """Recompute the score of several attempts in two queries."""
-    rows = Answer.objects.filter(attempt_question__attempt_id__in=attempt_ids).values_list(
-        "attempt_question__attempt_id", "grading_status", "points"
-    )
-    answers: dict[int, list[tuple[str, float | None]]] = {pk: [] for pk in attempt_ids}
-    for attempt_id, status, points in rows:
-        answers[attempt_id].append((status, points))
-    attempts = [
-        Attempt(pk=pk, score=grading.attempt_score(values)) for pk, values in answers.items()
-    ]
-    Attempt.objects.bulk_update(attempts, ["score"])
 
 
 def regrade_question(
