@@ -1,4 +1,4 @@
-"""Command line: ``python -m grader grade|check|doctor``.
+"""Command line: ``python -m grader grade|check|import|export|doctor``.
 
     python -m grader grade QUESTION_DIR SUBMISSION.py [--seed N]
         prints one result as JSON; exit 0 whenever it graded, 2 with one line on
@@ -6,7 +6,18 @@
     python -m grader check QUESTION_DIR_OR_BANK
         exit 0 when every question is valid and every code question's reference earns
         full marks (every variant checked for a few seeds), 1 otherwise naming each
-        failure.
+        failure. For one question folder, each answers/*.py must also earn what its
+        ``# expect: SCORE`` line says.
+    python -m grader check QUESTION_DIR --watch
+        checks the package, and grades each answers/*.py against its
+        ``# expect: SCORE`` line, again on every save (Ctrl-C stops it).
+    python -m grader import FILE --to DIR
+        converts a Moodle XML (CodeRunner included) or GIFT file into packages under
+        DIR, lists everything that could not be carried over, then validates and
+        self-checks what it wrote. Exit 0 when that passed, 1 when a written package
+        fails, 2 when the file cannot be read.
+    python -m grader export DIR --to FILE.xml
+        writes the bank as Moodle XML, listing what Moodle cannot hold.
     python -m grader doctor
         the sandbox's own health report.
 
@@ -121,6 +132,20 @@ def _self_check(question: Question, run: Any) -> list[str]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     path = Path(args.path)
+    if args.watch:
+        return _watch(args)
+    if (path / QUESTION_FILE).is_file():
+        # One package: the author's check, sample answers included (see grader.authoring).
+        from grader.authoring import check_package
+
+        try:
+            run = _sandbox(args.sandbox, for_staff_code=True)
+        except (ImportError, AttributeError) as e:
+            print(f"FAIL the sandbox is not available: {e}")
+            return 1
+        lines, ok = check_package(path, run)
+        print("\n".join(lines))
+        return 0 if ok else 1
     try:
         if (path / QUESTION_FILE).is_file():
             questions = [load_question(path)]
@@ -149,6 +174,77 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _watch(args: argparse.Namespace) -> int:
+    import threading
+
+    from grader.authoring import watch
+
+    path = Path(args.path)
+    if not (path / QUESTION_FILE).is_file():
+        print(f"FAIL {path}: --watch checks one question folder (with a {QUESTION_FILE})")
+        return 1
+    try:
+        run = _sandbox(args.sandbox, for_staff_code=True)
+    except (ImportError, AttributeError) as e:
+        print(f"FAIL the sandbox is not available: {e}")
+        return 1
+    try:
+        watch(path, run, lambda line: print(line, flush=True), threading.Event(), args.interval)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from questions import bankcheck, interchange
+
+    try:
+        conversion = interchange.convert_file(args.file)
+    except interchange.BadFile as e:
+        print(f"FAIL {e}")
+        return 2
+    report = interchange.write_bank(conversion, args.to)
+    for qid, name in report.written:
+        print(f"wrote {qid} ({name})")
+    for line in report.lines():
+        print(f"note {line}")
+    if args.no_check:
+        print(f"{len(report.written)} question(s) written; not validated (--no-check)")
+        return 0
+    try:
+        run = _sandbox(args.sandbox, for_staff_code=True)
+    except (ImportError, AttributeError) as e:
+        print(f"FAIL the sandbox is not available: {e}")
+        return 1
+    checked, problems = bankcheck.check_folder(
+        args.to, run, only=[qid for qid, _ in report.written]
+    )
+    for p in problems:
+        print(f"FAIL {p}")
+    print(
+        f"{len(report.written)} question(s) written, {len(conversion.skipped)} not imported, "
+        f"{len(report.notes)} note(s); {len(checked)} reference(s) self-checked, "
+        f"{len(problems)} problem(s)"
+    )
+    return 1 if problems else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from questions import interchange
+
+    try:
+        report = interchange.export_bank(args.path, args.to)
+    except FormatError as e:
+        for p in e.problems:
+            print(f"FAIL {p}")
+        print(f"{len(e.problems)} problem(s); nothing was exported")
+        return 1
+    for line in report.lines():
+        print(f"note {line}")
+    print(f"{len(report.exported)} question(s) exported to {args.to}")
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from grader.sandbox import doctor  # type: ignore[attr-defined]
 
@@ -173,7 +269,19 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("check", help="validate questions; references must earn full marks")
     c.add_argument("path")
     c.add_argument("--sandbox", choices=("auto", "real", "fake"), default="auto")
+    c.add_argument("--watch", action="store_true", help="check again on every save")
+    c.add_argument("--interval", type=float, default=0.5, help="seconds between looks")
     c.set_defaults(func=cmd_check)
+    i = sub.add_parser("import", help="convert a Moodle XML or GIFT file into packages")
+    i.add_argument("file")
+    i.add_argument("--to", required=True, help="the bank folder to write into")
+    i.add_argument("--sandbox", choices=("auto", "real", "fake"), default="auto")
+    i.add_argument("--no-check", action="store_true", help="skip validation and self-check")
+    i.set_defaults(func=cmd_import)
+    e = sub.add_parser("export", help="write a bank as Moodle XML")
+    e.add_argument("path")
+    e.add_argument("--to", required=True, help="the .xml file to write")
+    e.set_defaults(func=cmd_export)
     d = sub.add_parser("doctor", help="report on the sandbox's protections")
     d.set_defaults(func=cmd_doctor)
     try:

@@ -15,43 +15,34 @@
    are never modified or deleted, so attempts keep the version they were given); a
    question that left the bank is marked retired, not deleted.
 
-A problem is a ``questions.format.Problem`` (file, key, reason) whatever the stage.
+Stages 1 and 2 live in ``questions.bankcheck`` (no Django), so tools without a
+database run the same rules. A problem is a ``questions.format.Problem`` (file, key,
+reason) whatever the stage.
 """
 
 from __future__ import annotations
 
-import ast
-import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 
-from questions.format import (
-    QUESTION_FILE,
-    FormatError,
-    Problem,
-    Question,
-    find_question_dirs,
-    load_question,
+from questions import bankcheck
+from questions.bankcheck import (  # noqa: F401 - part of this module's interface
+    BANK_MARKER,
+    VARIANT_CHECK_SEEDS,
+    SandboxRun,
+    check_reference,
+    reference_problems,
+    validate,
 )
+from questions.format import Problem, Question
 from questions.models import Question as QuestionRow
 from questions.models import QuestionVersion
 from questions.versions import read_package_files
-
-log = logging.getLogger(__name__)
-
-# Seeds a question with variants is self-checked with: its reference must earn full
-# marks whatever variant a student draws; a few seeds catch most generators that
-# only work for some values.
-VARIANT_CHECK_SEEDS = (0, 1, 2)  # the same seeds as `python -m grader check`
-BANK_MARKER = "bank.toml"  # an (optionally empty) file at a bank's root
-
-SandboxRun = Callable[[str, dict[str, Any], Any], Any]
 
 
 class SyncError(Exception):
@@ -90,146 +81,7 @@ class SyncReport:
         )
 
 
-# ------------------------------------------------------------------- stage 1: validate
-
-
-def _toml(q: Question) -> str:
-    return f"{q.id}/{QUESTION_FILE}"
-
-
-def _reference_scopes(src: str) -> tuple[set[str], dict[str, ast.AST]]:
-    """Top-level names the reference binds, and its top-level functions by name."""
-    tree = ast.parse(src)
-    names: set[str] = set()
-    functions: dict[str, ast.AST] = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            names.add(node.name)
-            functions[node.name] = node
-        elif isinstance(node, ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for t in targets:
-                names.update(n.id for n in ast.walk(t) if isinstance(n, ast.Name))
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return names, functions
-
-
-def _nested_function(node: ast.AST, name: str) -> ast.AST | None:
-    """A function called ``name`` defined directly in ``node``'s body (at any block depth,
-    but not inside another nested function), as ``outer.name`` addresses it."""
-    stack = list(getattr(node, "body", []))
-    while stack:
-        child = stack.pop()
-        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-            if child.name == name:
-                return child
-            continue
-        if isinstance(child, ast.ClassDef | ast.Lambda):
-            continue
-        stack.extend(ast.iter_child_nodes(child))
-    return None
-
-
-def _resolves(target: str, functions: dict[str, ast.AST]) -> bool:
-    head, *rest = target.split(".")
-    node = functions.get(head)
-    for part in rest:
-        if node is None:
-            return False
-        node = _nested_function(node, part)
-    return node is not None
-
-
-def reference_problems(q: Question) -> list[Problem]:
-    """Entry names and check targets that the reference does not define."""
-    if q.code is None:
-        return []
-    try:
-        names, functions = _reference_scopes(q.code.reference_source)
-    except SyntaxError:  # already reported by the parser
-        return []
-    problems = []
-    for name in q.code.entry:
-        if name not in names:
-            problems.append(
-                Problem(
-                    _toml(q),
-                    "code.entry",
-                    f"names '{name}', which {q.code.reference} does not define",
-                )
-            )
-    for i, check in enumerate(q.code.checks, 1):
-        if not check.target:
-            continue
-        head = check.target.split(".")[0]
-        if check.target == q.code.entry[0] and head not in names:
-            continue  # the default target: already reported once under code.entry
-        if head in names and head not in functions:
-            # Bound by an assignment, import or class (a decorated or generated
-            # function): only running the reference can tell; the self-check does.
-            continue
-        if not _resolves(check.target, functions):
-            problems.append(
-                Problem(
-                    _toml(q),
-                    f"checks[{i}].target",
-                    f"names the function '{check.target}', which {q.code.reference} does not define",
-                )
-            )
-    return problems
-
-
-def _enclosing_bank(root: Path) -> Path | None:
-    for parent in root.resolve().parents:
-        if (parent / BANK_MARKER).is_file():
-            return parent
-    return None
-
-
-def validate(path: str | Path) -> tuple[list[Question], list[Problem]]:
-    """Load every package of a bank on its own and check references statically.
-
-    Returns the questions that passed and every problem found (of any question), so
-    the caller can still self-check the valid ones and report everything at once.
-    """
-    root = Path(path)
-    if not root.is_dir():
-        return [], [Problem(str(path), "", "not a folder")]
-    enclosing = _enclosing_bank(root)
-    if enclosing is not None:
-        # Ids are paths from the folder synced: a sub-folder would import every
-        # question under a new id and retire the rest of the bank.
-        return [], [
-            Problem(
-                str(path),
-                "",
-                f"is inside the bank at {enclosing} (it has a bank.toml); sync that folder",
-            )
-        ]
-    dirs = find_question_dirs(root)
-    if not dirs:
-        return [], [Problem(str(path), "", f"no {QUESTION_FILE} below this folder")]
-    questions: list[Question] = []
-    problems: list[Problem] = []
-    for d in dirs:
-        qid = d.relative_to(root).as_posix() if d != root else d.name
-        try:
-            q = load_question(d, qid=qid)
-        except FormatError as e:
-            problems.extend(e.problems)
-            continue
-        own = reference_problems(q)
-        if own:
-            problems.extend(own)
-        else:
-            questions.append(q)
-    return questions, problems
-
-
-# ---------------------------------------------------------------- stage 2: self-check
+# ------------------------------------------------------ stages 1 and 2: see bankcheck
 
 
 def default_sandbox() -> SandboxRun:
@@ -243,78 +95,11 @@ def default_sandbox() -> SandboxRun:
     return grader.sandbox.run  # type: ignore[attr-defined,no-any-return]
 
 
-def _item_key(q: Question, name: str) -> str:
-    assert q.code is not None
-    for i, t in enumerate(q.code.tests, 1):
-        if t.name == name:
-            return f"tests[{i}]"
-    for i, c in enumerate(q.code.checks, 1):
-        if c.name == name:
-            return f"checks[{i}]"
-    return "code.reference"
-
-
-def check_reference(q: Question, sandbox: SandboxRun) -> list[Problem]:
-    """Grade the reference against its own question; every shortfall is one problem."""
-    from grader import pipeline
-
-    assert q.code is not None
-    seeds = VARIANT_CHECK_SEEDS if q.has_variants else (0,)
-    problems: list[Problem] = []
-    for seed in seeds:
-        where = f" (variant seed {seed})" if q.has_variants else ""
-        try:
-            result = pipeline.grade(q, q.code.reference_source, sandbox=sandbox, seed=seed)
-        except FormatError as e:  # a variant that cannot be instantiated
-            return list(e.problems)
-        except Exception as e:  # the grader itself broke: report, never half-import
-            log.exception("self-check of %s crashed", q.id)
-            return [
-                Problem(_toml(q), "code.reference", f"could not be graded: {type(e).__name__}: {e}")
-            ]
-        for check in result.checks:
-            if not check.passed or check.points < check.max_points:
-                detail = check.feedback or "no feedback"
-                problems.append(
-                    Problem(
-                        _toml(q),
-                        _item_key(q, check.name),
-                        f"the reference fails its own {check.kind} '{check.name}'{where}: {detail}",
-                    )
-                )
-        if result.status != "graded":
-            reasons = "; ".join(result.errors) or "the grader reported an error"
-            problems.append(
-                Problem(
-                    _toml(q), "code.reference", f"the grader could not grade it{where}: {reasons}"
-                )
-            )
-        elif not problems and result.score < result.max_score:
-            problems.append(
-                Problem(
-                    _toml(q),
-                    "code.reference",
-                    f"earns {result.score:g} of {result.max_score:g} points{where}",
-                )
-            )
-        if problems:
-            break
-    return problems
-
-
 def self_check(
     questions: Iterable[Question], sandbox: SandboxRun | None = None
 ) -> tuple[list[str], list[Problem]]:
-    """Self-check every code question: (ids checked, problems found)."""
-    run = sandbox or default_sandbox()
-    problems: list[Problem] = []
-    checked = []
-    for q in questions:
-        if q.type != "code":
-            continue
-        problems.extend(check_reference(q, run))
-        checked.append(q.id)
-    return checked, problems
+    """Self-check every code question with the workers' sandbox unless given another."""
+    return bankcheck.self_check(questions, sandbox or default_sandbox())
 
 
 # ------------------------------------------------------------------- stage 3: import

@@ -1,0 +1,131 @@
+"""The author's loop: check one package, and its sample answers, again on every save.
+
+``check_package`` runs the bank's own rules on one question folder (validation,
+then the reference's self-check, as ``sync_bank`` does) and grades every
+``answers/*.py`` kept beside it. Each answer says what it should earn in a header
+comment::
+
+    # expect: 0.5        points, as the grader reports them
+    # expect: 25%        or a share of the question's points
+
+so an author tests wrong answers as well as the reference. ``watch`` polls the
+package's files (names, sizes and modification times) and runs ``check_package``
+again whenever one changes, until ``stop`` is set.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from questions import bankcheck
+from questions.format import FormatError, load_question, package_files
+
+ANSWERS_DIR = "answers"
+_EXPECT = re.compile(r"^#\s*expect:\s*([0-9.]+)\s*(%?)\s*$", re.I | re.M)
+_HEADER_LINES = 10  # the expectation sits in the first lines of the file
+_TOLERANCE = 1e-6
+
+
+def expectation(source: str) -> tuple[float, bool] | None:
+    """(value, is_percent) from a ``# expect:`` line near the top, or None."""
+    head = "\n".join(source.splitlines()[:_HEADER_LINES])
+    m = _EXPECT.search(head)
+    if m is None:
+        return None
+    try:
+        return float(m.group(1)), m.group(2) == "%"
+    except ValueError:
+        return None
+
+
+def _grade_answer(q: Any, path: Path, run: Any) -> tuple[str, bool]:
+    from grader.pipeline import grade
+
+    name = f"{ANSWERS_DIR}/{path.name}"
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        return f"FAIL {name}: cannot be read: {e}", False
+    expected = expectation(source)
+    seed = 0 if q.variants is not None else None
+    result = grade(q, source, sandbox=run, seed=seed)
+    if result.status != "graded":
+        return f"FAIL {name}: grader error: {'; '.join(result.errors)}", False
+    lost = ", ".join(c.name for c in result.checks if not c.passed)
+    got = f"{result.score:g} of {result.max_score:g}" + (f" (fails: {lost})" if lost else "")
+    if expected is None:
+        return f"FAIL {name}: earns {got}, but has no '# expect: SCORE' line to compare with", False
+    value, percent = expected
+    want = result.max_score * value / 100 if percent else value
+    shown = f"{value:g}%" if percent else f"{value:g}"
+    if abs(result.score - want) > _TOLERANCE:
+        return f"MISMATCH {name}: earns {got}, expected {shown}", False
+    return f"ok   {name}: earns {got}, as expected", True
+
+
+def check_package(path: str | Path, run: Any) -> tuple[list[str], bool]:
+    """Lines to print for one package, and whether everything held."""
+    d = Path(path)
+    try:
+        q = load_question(d)
+    except FormatError as e:
+        return [f"FAIL {p}" for p in e.problems], False
+    problems = bankcheck.reference_problems(q)
+    if not problems and q.code is not None:
+        problems = bankcheck.check_reference(q, run)
+    lines = [f"FAIL {p}" for p in problems]
+    ok = not problems
+    if ok:
+        what = "earns full marks" if q.code is not None else "is valid"
+        lines.append(f"ok   {q.id}: " + (f"{q.code.reference} {what}" if q.code else what))
+    answers = sorted((d / ANSWERS_DIR).glob("*.py")) if (d / ANSWERS_DIR).is_dir() else []
+    if answers and q.code is None:
+        return [*lines, f"FAIL {ANSWERS_DIR}/: only a code question grades answers"], False
+    if not ok:
+        return lines, False
+    for a in answers:
+        line, good = _grade_answer(q, a, run)
+        lines.append(line)
+        ok = ok and good
+    return lines, ok
+
+
+def snapshot(path: str | Path) -> dict[str, tuple[int, int]]:
+    """(mtime in ns, size) of every file of the package, by name."""
+    d = Path(path)
+    out = {}
+    for p in package_files(d):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        out[p.relative_to(d).as_posix()] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+def watch(
+    path: str | Path,
+    run: Any,
+    out: Callable[[str], None],
+    stop: threading.Event,
+    interval: float = 0.5,
+) -> None:
+    """Check the package now and after every change, until ``stop`` is set."""
+    seen: dict[str, tuple[int, int]] | None = None
+    round_no = 0
+    while not stop.is_set():
+        now = snapshot(path)
+        if now != seen:
+            seen = now
+            round_no += 1
+            lines, ok = check_package(path, run)
+            for line in lines:
+                out(line)
+            out(
+                f"-- check {round_no}: {'all as expected' if ok else 'see above'}; watching for changes"
+            )
+        stop.wait(interval)

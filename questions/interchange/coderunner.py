@@ -1,0 +1,263 @@
+"""CodeRunner's ``coderunner`` questions (Python 3) as code questions.
+
+CodeRunner runs each test's code after the student's answer and compares what it
+prints with the expected output. Here a code question runs the submission once as a
+module, so each CodeRunner test becomes a driver in ``cases.py``: it runs the test's
+code with the submission's names (standard input given, standard output captured)
+and returns what it printed when that matches the expected output, and fails with
+both texts otherwise. The reference (CodeRunner's answer) must therefore print the
+expected output itself, which the import's self-check verifies.
+
+The tests are kept as data (``TESTS`` in ``cases.py``) so an export gives CodeRunner
+back the same tests.
+"""
+
+from __future__ import annotations
+
+import ast
+import pprint
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from questions.interchange.report import HAND_CHECK, LOST, Draft
+
+CASES_MARKER = "# CodeRunner tests, carried over by the Moodle import."
+SUPPORTED_TYPES = ("python3", "python3_w_input")
+# CodeRunner's built-in graders this file knows how to compare like.
+GRADERS = {"": "exact", "EqualityGrader": "exact", "NearEqualityGrader": "near"}
+_GRADER_NAMES = {"exact": "EqualityGrader", "near": "NearEqualityGrader"}
+
+_CASES_CODE = """
+
+import contextlib
+import io
+import sys
+
+
+def _clean(text):
+    lines = [line.rstrip() for line in text.splitlines()]
+    if MODE == "near":
+        lines = [" ".join(line.split()).lower() for line in lines if line.strip()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\\n".join(lines)
+
+
+def _run(m, i):
+    test = TESTS[i]
+    namespace = dict(vars(m))
+    out = io.StringIO()
+    stdin = io.StringIO(test["stdin"])
+
+    def echo_input(prompt=""):
+        # python3_w_input: what the student typed is echoed, as on a terminal.
+        line = stdin.readline()
+        if not line:
+            raise EOFError("EOF when reading a line")
+        print(prompt + line.rstrip("\\n"))
+        return line.rstrip("\\n")
+
+    if ECHO_INPUT:
+        namespace["input"] = echo_input
+    saved = sys.stdin
+    sys.stdin = stdin
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(test["code"], "<test>", "exec"), namespace)
+    finally:
+        sys.stdin = saved
+    got, expected = _clean(out.getvalue()), _clean(test["expected"])
+    if got != expected:
+        raise AssertionError(f"printed {got!r}, expected {expected!r}")
+    return got
+"""
+
+
+def _text(el: ET.Element | None, path: str = "text") -> str:
+    if el is None:
+        return ""
+    node = el.find(path) if path else el
+    return (node.text or "") if node is not None else ""
+
+
+def _entry(answer: str, tests: list[dict[str, Any]]) -> list[str]:
+    """Top-level functions and classes of the answer that the tests use (all, if none)."""
+    tree = ast.parse(answer)
+    defined = [
+        n.name
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    ]
+    used: set[str] = set()
+    for t in tests:
+        try:
+            used |= {n.id for n in ast.walk(ast.parse(t["code"])) if isinstance(n, ast.Name)}
+        except SyntaxError:
+            continue
+    return [n for n in defined if n in used] or defined
+
+
+def cases_source(tests: list[dict[str, Any]], mode: str, echo_input: bool) -> str:
+    table = pprint.pformat(tests, sort_dicts=False, width=88)
+    return (
+        f"{CASES_MARKER}\n# Each case_ runs one test; edit TESTS to change them.\n\n"
+        f"MODE = {mode!r}  # exact: trailing spaces and blank lines ignored; near: also case and spacing\n"
+        f"ECHO_INPUT = {echo_input!r}\n"
+        f"TESTS = {table}\n"
+        + _CASES_CODE
+        + "".join(
+            f"\n\ndef case_test_{i}(m, rng):\n    return _run(m, {i - 1})\n"
+            for i in range(1, len(tests) + 1)
+        )
+    )
+
+
+def read_cases(source: str) -> tuple[list[dict[str, Any]], str, bool] | None:
+    """(tests, mode, echo_input) of a cases.py this module wrote; None for any other."""
+    if not source.startswith(CASES_MARKER):
+        return None
+    values: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id in ("TESTS", "MODE", "ECHO_INPUT"):
+                values[target.id] = ast.literal_eval(node.value)
+    if "TESTS" not in values:
+        return None
+    return values["TESTS"], values.get("MODE", "exact"), bool(values.get("ECHO_INPUT", False))
+
+
+def examples_block(tests: list[dict[str, Any]]) -> str:
+    """The 'For example' part CodeRunner shows under the prompt, as Markdown."""
+    parts = []
+    for t in tests:
+        if not t.get("example"):
+            continue
+        parts.append(
+            f"```python\n{t['code'].rstrip()}\n```\n\nprints\n\n```\n{t['expected'].rstrip()}\n```"
+        )
+    if not parts:
+        return ""
+    return "\n\n**For example:**\n\n" + "\n\n".join(parts)
+
+
+def read(q: ET.Element, name: str, category: str) -> Draft | str:
+    from questions.interchange.moodle_xml import _base, _files, _is_true, _number
+
+    crtype = _text(q.find("coderunnertype"), "").strip()
+    if crtype not in SUPPORTED_TYPES:
+        return f"a CodeRunner question of type '{crtype}': only {', '.join(SUPPORTED_TYPES)} are supported"
+    if _text(q.find("prototypetype"), "").strip() not in ("", "0"):
+        return "a CodeRunner prototype (a question type's template), not a question"
+    answer = _text(q.find("answer"), "")
+    if not answer.strip():
+        return "has no answer to use as the reference solution"
+    try:
+        compile(answer, "answer", "exec", dont_inherit=True)
+    except SyntaxError as e:
+        return f"its answer has a syntax error at line {e.lineno}: {e.msg}"
+
+    tests: list[dict[str, Any]] = []
+    marks: list[float] = []
+    hidden: list[bool] = []
+    losses: list[str] = []
+    for i, tc in enumerate(q.findall("testcases/testcase"), 1):
+        code = _text(tc.find("testcode"))
+        if tc.get("testtype", "0") == "1":
+            losses.append(f"test {i} runs only on Precheck; it was left out")
+            continue
+        if not code.strip():
+            return (
+                f"test {i} runs the whole program on standard input; here a submission is "
+                "loaded once and its functions are called, so a program-style question "
+                "needs rewriting around a function"
+            )
+        display = _text(tc.find("display")).strip().upper() or "SHOW"
+        tests.append(
+            {
+                "code": code,
+                "stdin": _text(tc.find("stdin")),
+                "expected": _text(tc.find("expected")),
+                "example": _is_true(tc.get("useasexample", "0")),
+            }
+        )
+        marks.append(max(_number(tc.get("mark", "1"), 1.0), 0.0))
+        hidden.append(display != "SHOW")
+        if display in ("HIDE_IF_FAIL", "HIDE_IF_SUCCEED"):
+            when = "passed" if display == "HIDE_IF_FAIL" else "failed"
+            losses.append(
+                f"test {i} was shown in Moodle when it {when} ({display}); here it is hidden "
+                "(students see pass or fail only)"
+            )
+        if _is_true(tc.get("hiderestiffail", "0")):
+            losses.append(
+                f"test {i} hid the tests after it when it failed; here every test is graded and shown as usual"
+            )
+        if _text(tc.find("extra")).strip():
+            losses.append(
+                f"test {i} has 'extra' text, which only a custom template reads; it was left out"
+            )
+    if not tests:
+        return "has no test case"
+
+    d = _base(q, name, category, "code")
+    d.data.pop("points", None)  # worth what its tests add up to, as in CodeRunner
+    grade = _number(_text(q.find("defaultgrade"), ""), 1.0)
+    if grade > 0 and abs(grade - sum(marks)) > 1e-9:
+        d.data["points"] = grade
+    grader = _text(q.find("grader"), "").strip()
+    mode = GRADERS.get(grader)
+    if mode is None:
+        mode = "exact"
+        d.note(
+            HAND_CHECK,
+            f"graded by CodeRunner's {grader}: the tests were carried over comparing printed "
+            "output exactly; check that this matches what the question meant",
+        )
+    template = _text(q.find("template"), "").strip()
+    if template:
+        d.note(
+            HAND_CHECK,
+            "has its own template (a customised CodeRunner question): the tests were carried "
+            "over as the standard python3 template runs them, and the template was left out",
+        )
+    if _text(q.find("templateparams"), "").strip():
+        d.note(HAND_CHECK, "has template parameters, which this format has no place for")
+    if _is_true(_text(q.find("allornothing"), "") or "1") and len(tests) > 1:
+        d.note(LOST, "all-or-nothing marking: here each test earns its own points")
+    regime = _text(q.find("penaltyregime"), "").strip()
+    if regime and regime not in ("0", "0%"):
+        d.note(LOST, f"penalty regime '{regime}': the format has no penalty per try")
+    support = _files(q)
+    if support:
+        d.note(LOST, f"support file(s) {', '.join(sorted(support))}: tests here cannot read files")
+    for loss in losses:
+        d.note(LOST, loss)
+
+    entry = _entry(answer, tests)
+    if not entry:
+        return "its answer defines no function or class for the tests to call"
+    d.data["prompt"] = d.data["prompt"] + examples_block(tests)
+    code: dict[str, Any] = {"entry": entry, "reference": "reference.py", "cases": "cases.py"}
+    d.files["reference.py"] = answer.rstrip() + "\n"
+    preload = _text(q.find("answerpreload"), "")
+    if preload.strip():
+        code["starter"] = "starter.py"
+        d.files["starter.py"] = preload.rstrip() + "\n"
+    cpu = _number(_text(q.find("cputimelimitsecs"), ""), 0.0)
+    if 0 < cpu <= 60:
+        code["cpu_seconds"] = cpu
+    mem = int(_number(_text(q.find("memlimitmb"), ""), 0.0))
+    if 16 <= mem <= 4096:
+        code["memory_mb"] = mem
+    d.data["code"] = code
+    d.data["tests"] = [
+        {"case": f"test_{i}", **({"hidden": True} if hide else {}), "points": mark}
+        for i, (mark, hide) in enumerate(zip(marks, hidden, strict=True), 1)
+    ]
+    d.files["cases.py"] = cases_source(tests, mode, crtype == "python3_w_input")
+    return d
+
+
+def grader_name(mode: str) -> str:
+    return _GRADER_NAMES.get(mode, "EqualityGrader")
