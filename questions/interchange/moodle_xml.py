@@ -21,7 +21,7 @@ from defusedxml import DefusedXmlException
 
 from questions.interchange import coderunner
 from questions.interchange.markup import ATTACHMENTS, images, safe_name, text_to_markdown
-from questions.interchange.report import IMAGE, LOST, Conversion, Draft, Note
+from questions.interchange.report import HAND_CHECK, IMAGE, LOST, Conversion, Draft, Note
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a course's bank with its images; far above any real one
 _QUESTION_CHUNK = re.compile(r"<question\b.*?</question\s*>", re.S)
@@ -164,7 +164,7 @@ def _base(q: ET.Element, name: str, category: str, qtype: str) -> Draft:
     d = Draft(name=name, category=category, data={"title": name, "type": qtype})
     d.data["prompt"] = prompt_of(q, d)
     grade = _number(_text(q.find("defaultgrade"), ""), 1.0)
-    if grade > 0:
+    if grade > 0 and grade != 1:  # 1 is the format's default too
         d.data["points"] = grade
     elif grade == 0:
         d.note(
@@ -189,7 +189,8 @@ def _multichoice(q: ET.Element, name: str, category: str) -> Draft | str:
         return "has no right option"
     d = _base(q, name, category, "choice" if single and len(right) == 1 else "multi")
     d.data["options"] = options
-    d.data["shuffle"] = _is_true(_text(q.find("shuffleanswers"), "") or "1")
+    if not _is_true(_text(q.find("shuffleanswers"), "") or "1"):
+        d.data["shuffle"] = False  # shuffled is the format's default
     if d.data["type"] == "choice":
         d.data["answer"] = right[0]
         partial = [(f, t) for f, t, _, _ in answers if 0 < f < 100]
@@ -349,7 +350,7 @@ def _parse(data: bytes, conv: Conversion) -> list[tuple[ET.Element, int | None]]
         conv.notes.append(
             Note(
                 "",
-                LOST,
+                HAND_CHECK,
                 f"the file is not well-formed XML ({whole}); each question was read on its own",
             )
         )
