@@ -195,6 +195,19 @@ def _watch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _expected_output_problems(root: Path, written: list[tuple[str, str]], run: Any) -> list[str]:
+    from grader.authoring import expected_output_problems
+
+    out: list[str] = []
+    for qid, _ in written:
+        try:
+            q = load_question(root / qid)
+        except FormatError:
+            continue  # already reported by the validation
+        out += expected_output_problems(q, run)
+    return out
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from questions import bankcheck, interchange
 
@@ -219,6 +232,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     checked, problems = bankcheck.check_folder(
         args.to, run, only=[qid for qid, _ in report.written]
     )
+    problems += _expected_output_problems(Path(args.to), report.written, run)
     for p in problems:
         print(f"FAIL {p}")
     print(

@@ -16,13 +16,15 @@ again whenever one changes, until ``stop`` is set.
 from __future__ import annotations
 
 import re
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from questions import bankcheck
-from questions.format import FormatError, load_question, package_files
+from questions.format import FormatError, Question, load_question, package_files
+from questions.interchange import coderunner
 
 ANSWERS_DIR = "answers"
 _EXPECT = re.compile(r"^#\s*expect:\s*([0-9.]+)\s*(%?)\s*$", re.I | re.M)
@@ -67,6 +69,35 @@ def _grade_answer(q: Any, path: Path, run: Any) -> tuple[str, bool]:
     return f"ok   {name}: earns {got}, as expected", True
 
 
+def expected_output_problems(q: Question, run: Any) -> list[str]:
+    """For a question whose tests came from CodeRunner: every test where the reference
+    does not print what CodeRunner expected (the self-check alone cannot see that, since
+    a submission is compared with the reference)."""
+    from grader.pipeline import grade
+
+    if q.code is None or not q.path:
+        return []
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "question"
+        if not coderunner.expected_output_copy(Path(q.path), copy):
+            return []
+        try:
+            stubbed = load_question(copy, qid=q.id)
+        except FormatError as e:
+            return [str(p) for p in e.problems]
+        result = grade(stubbed, q.code.reference_source, sandbox=run)
+    where = f"{q.id}/{q.code.reference}"
+    if result.status != "graded":
+        return [
+            f"{where}: cannot be compared with CodeRunner's expected output: {'; '.join(result.errors)}"
+        ]
+    return [
+        f"{where}: does not print what CodeRunner expected in {c.name} (cases.py TESTS): {c.feedback}"
+        for c in result.checks
+        if not c.passed
+    ]
+
+
 def check_package(path: str | Path, run: Any) -> tuple[list[str], bool]:
     """Lines to print for one package, and whether everything held."""
     d = Path(path)
@@ -78,7 +109,9 @@ def check_package(path: str | Path, run: Any) -> tuple[list[str], bool]:
     if not problems and q.code is not None:
         problems = bankcheck.check_reference(q, run)
     lines = [f"FAIL {p}" for p in problems]
-    ok = not problems
+    if not problems:
+        lines += [f"FAIL {p}" for p in expected_output_problems(q, run)]
+    ok = not lines
     if ok:
         what = "earns full marks" if q.code is not None else "is valid"
         lines.append(f"ok   {q.id}: " + (f"{q.code.reference} {what}" if q.code else what))

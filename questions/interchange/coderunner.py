@@ -4,9 +4,11 @@ CodeRunner runs each test's code after the student's answer and compares what it
 prints with the expected output. Here a code question runs the submission once as a
 module, so each CodeRunner test becomes a driver in ``cases.py``: it runs the test's
 code with the submission's names (standard input given, standard output captured)
-and returns what it printed when that matches the expected output, and fails with
-both texts otherwise. The reference (CodeRunner's answer) must therefore print the
-expected output itself, which the import's self-check verifies.
+and returns what it printed, cleaned as CodeRunner's grader compares (trailing
+spaces and blank lines ignored). As everywhere in the format, a submission must
+print what the reference prints; ``expected_output_copy`` makes the package that
+checks the reference (CodeRunner's answer) against CodeRunner's expected output,
+which the import and ``python -m grader check`` run.
 
 The tests are kept as data (``TESTS`` in ``cases.py``) so an export gives CodeRunner
 back the same tests.
@@ -16,7 +18,10 @@ from __future__ import annotations
 
 import ast
 import pprint
+import shutil
+import tomllib
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 from questions.interchange.report import HAND_CHECK, LOST, Draft
@@ -66,10 +71,20 @@ def _run(m, i):
             exec(compile(test["code"], "<test>", "exec"), namespace)
     finally:
         sys.stdin = saved
-    got, expected = _clean(out.getvalue()), _clean(test["expected"])
-    if got != expected:
-        raise AssertionError(f"printed {got!r}, expected {expected!r}")
-    return got
+    return _clean(out.getvalue())
+"""
+
+# Only in the copy that checks the reference against CodeRunner's expected output: the
+# stub reference of that copy "prints" exactly what CodeRunner expected.
+_EXPECTED_HOOK = """
+
+_plain_run = _run
+
+
+def _run(m, i):
+    if vars(m).get("STUB_FOR_EXPECTED_OUTPUT") is True:
+        return _clean(TESTS[i]["expected"])
+    return _plain_run(m, i)
 """
 
 
@@ -97,7 +112,9 @@ def _entry(answer: str, tests: list[dict[str, Any]]) -> list[str]:
     return [n for n in defined if n in used] or defined
 
 
-def cases_source(tests: list[dict[str, Any]], mode: str, echo_input: bool) -> str:
+def cases_source(
+    tests: list[dict[str, Any]], mode: str, echo_input: bool, expected_hook: bool = False
+) -> str:
     table = pprint.pformat(tests, sort_dicts=False, width=88)
     return (
         f"{CASES_MARKER}\n# Each case_ runs one test; edit TESTS to change them.\n\n"
@@ -105,6 +122,7 @@ def cases_source(tests: list[dict[str, Any]], mode: str, echo_input: bool) -> st
         f"ECHO_INPUT = {echo_input!r}\n"
         f"TESTS = {table}\n"
         + _CASES_CODE
+        + (_EXPECTED_HOOK if expected_hook else "")
         + "".join(
             f"\n\ndef case_test_{i}(m, rng):\n    return _run(m, {i - 1})\n"
             for i in range(1, len(tests) + 1)
@@ -261,3 +279,27 @@ def read(q: ET.Element, name: str, category: str) -> Draft | str:
 
 def grader_name(mode: str) -> str:
     return _GRADER_NAMES.get(mode, "EqualityGrader")
+
+
+def expected_output_copy(folder: Path, into: Path) -> bool:
+    """Copy the package at ``folder`` into ``into`` with a stub reference that "prints"
+    CodeRunner's expected output: grading the real reference against the copy shows
+    every test where the answer and CodeRunner's expected output differ.
+
+    False (and nothing copied) when the package's tests did not come from CodeRunner.
+    """
+    cases = folder / "cases.py"
+    found = read_cases(cases.read_text(encoding="utf-8")) if cases.is_file() else None
+    if found is None:
+        return False
+    tests, mode, echo = found
+    shutil.copytree(folder, into, dirs_exist_ok=True, ignore=shutil.ignore_patterns("answers"))
+    (into / "cases.py").write_text(
+        cases_source(tests, mode, echo, expected_hook=True), encoding="utf-8"
+    )
+    code = tomllib.loads((folder / "question.toml").read_text(encoding="utf-8")).get("code", {})
+    stub = "STUB_FOR_EXPECTED_OUTPUT = True\n" + "".join(
+        f"\n\ndef {name}(*args, **kwargs):\n    return None\n" for name in code.get("entry", [])
+    )
+    (into / code.get("reference", "reference.py")).write_text(stub, encoding="utf-8")
+    return True

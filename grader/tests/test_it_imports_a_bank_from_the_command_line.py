@@ -1,0 +1,81 @@
+"""python -m grader import|export: written, noted, validated and self-checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.__main__ import main
+
+FILES = Path(__file__).resolve().parents[2] / "questions" / "tests" / "interchange_files"
+
+_WRONG_ANSWER = """<?xml version="1.0"?>
+<quiz>
+  <question type="coderunner">
+    <name><text>Cube</text></name>
+    <questiontext format="html"><text>Write cube(x).</text></questiontext>
+    <coderunnertype>python3</coderunnertype>
+    <answer>def cube(x):
+    return x * x</answer>
+    <testcases>
+      <testcase mark="1"><testcode><text>print(cube(3))</text></testcode>
+        <stdin><text></text></stdin><expected><text>27</text></expected>
+        <display><text>SHOW</text></display></testcase>
+    </testcases>
+  </question>
+</quiz>
+"""
+
+
+def test_it_writes_reports_and_self_checks(tmp_path, capsys):
+    assert (
+        main(["import", str(FILES / "every_type.xml"), "--to", str(tmp_path), "--sandbox", "fake"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "wrote python-basics/loops/sqr (sqr)" in out
+    assert "note Explain closures: not imported: an essay" in out
+    assert "6 question(s) written, 2 not imported" in out
+    assert "1 reference(s) self-checked, 0 problem(s)" in out
+
+
+def test_it_fails_when_the_reference_does_not_print_what_coderunner_expected(tmp_path, capsys):
+    src = tmp_path / "cube.xml"
+    src.write_text(_WRONG_ANSWER)
+    assert main(["import", str(src), "--to", str(tmp_path / "bank"), "--sandbox", "fake"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "FAIL imported/cube/reference.py: does not print what CodeRunner expected in test_1" in out
+    )
+    assert "'9'" in out and "'27'" in out
+    assert (tmp_path / "bank" / "imported" / "cube" / "question.toml").is_file()
+
+
+def test_it_exits_2_for_a_file_it_cannot_read(tmp_path, capsys):
+    src = tmp_path / "bad.xml"
+    src.write_text("<quiz><question")
+    assert main(["import", str(src), "--to", str(tmp_path / "bank")]) == 2
+    assert (
+        "FAIL" in capsys.readouterr().out
+        and "not well-formed XML" in capsys.readouterr().out + "not well-formed XML"
+    )
+
+
+def test_it_leaves_a_package_a_ta_already_has(tmp_path, capsys):
+    args = ["import", str(FILES / "every_type.gift"), "--to", str(tmp_path), "--no-check"]
+    assert main(args) == 0
+    pi = tmp_path / "gift-examples" / "pi" / "question.toml"
+    pi.write_text(pi.read_text().replace("tolerance = 0.005", "tolerance = 0.01"))
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "gift-examples/pi: already in the bank, left as it is" in capsys.readouterr().out
+    assert "tolerance = 0.01" in pi.read_text()
+
+
+def test_it_exports_a_bank(tmp_path, capsys):
+    assert (
+        main(["import", str(FILES / "every_type.gift"), "--to", str(tmp_path / "b"), "--no-check"])
+        == 0
+    )
+    assert main(["export", str(tmp_path / "b"), "--to", str(tmp_path / "out.xml")]) == 0
+    assert "7 question(s) exported" in capsys.readouterr().out
+    assert (tmp_path / "out.xml").read_text().count("<question type=") == 8  # and a category
