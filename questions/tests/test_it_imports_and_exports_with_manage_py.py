@@ -1,0 +1,54 @@
+"""manage.py import_bank and export_bank: thin wrappers over the same library."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from questions.tests.interchange_helpers import FILES
+
+
+def test_it_imports_and_self_checks_with_the_workers_sandbox(tmp_path, settings):
+    settings.GRADER_SANDBOX = "fake"
+    out = StringIO()
+    call_command("import_bank", str(FILES / "every_type.xml"), "--to", str(tmp_path), stdout=out)
+    text = out.getvalue()
+    assert "wrote python-basics/loops/sqr (sqr)" in text
+    assert "note Intro: not imported" in text
+    assert "6 question(s) written, 2 not imported, 7 note(s); 1 reference(s) self-checked" in text
+
+
+def test_it_refuses_a_file_it_cannot_read(tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<quiz><question")
+    with pytest.raises(CommandError, match="not well-formed XML"):
+        call_command("import_bank", str(bad), "--to", str(tmp_path / "bank"))
+
+
+def test_it_exports_a_bank(tmp_path):
+    call_command(
+        "import_bank",
+        str(FILES / "every_type.gift"),
+        "--to",
+        str(tmp_path / "b"),
+        "--no-check",
+        stdout=StringIO(),
+    )
+    out = StringIO()
+    call_command("export_bank", str(tmp_path / "b"), "--to", str(tmp_path / "b.xml"), stdout=out)
+    assert "7 question(s) exported" in out.getvalue()
+    assert (
+        (tmp_path / "b.xml")
+        .read_text()
+        .startswith('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>')
+    )
+
+
+def test_it_refuses_to_export_a_broken_bank(tmp_path):
+    (tmp_path / "b" / "q").mkdir(parents=True)
+    (tmp_path / "b" / "q" / "question.toml").write_text('title = "x"\ntype = "choice"\n')
+    with pytest.raises(CommandError, match="key 'prompt': is required"):
+        call_command("export_bank", str(tmp_path / "b"), "--to", str(tmp_path / "b.xml"))
+    assert not (tmp_path / "b.xml").exists()
