@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.__main__ import main
+from questions.format import load_bank
 
 FILES = Path(__file__).resolve().parents[2] / "questions" / "tests" / "interchange_files"
 
@@ -79,3 +80,16 @@ def test_it_exports_a_bank(tmp_path, capsys):
     assert main(["export", str(tmp_path / "b"), "--to", str(tmp_path / "out.xml")]) == 0
     assert "7 question(s) exported" in capsys.readouterr().out
     assert (tmp_path / "out.xml").read_text().count("<question type=") == 8  # and a category
+
+
+def test_it_imports_into_a_folder_of_an_existing_bank(tmp_path, capsys):
+    (tmp_path / "bank.toml").write_text("")
+    target = tmp_path / "from-moodle"
+    assert (
+        main(["import", str(FILES / "every_type.xml"), "--to", str(target), "--sandbox", "fake"])
+        == 0
+    )
+    assert not (target / "bank.toml").exists()  # the ids stay those of the enclosing bank
+    ids = {q.id for q in load_bank(tmp_path)}
+    assert "from-moodle/python-basics/loops/sqr" in ids
+    assert "1 reference(s) self-checked, 0 problem(s)" in capsys.readouterr().out

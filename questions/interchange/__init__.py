@@ -95,14 +95,16 @@ def question_id(d: Draft, taken: set[str]) -> str:
 
 
 def write_bank(conv: Conversion, to_dir: str | Path) -> ImportReport:
-    """Write every draft as a package below ``to_dir`` (a bank: it gets a bank.toml).
+    """Write every draft as a package below ``to_dir`` (a new bank gets a bank.toml).
 
     A package folder that already exists is left untouched and reported, so importing
     twice never overwrites a TA's edits.
     """
     root = Path(to_dir)
     root.mkdir(parents=True, exist_ok=True)
-    if not (root / "bank.toml").exists():
+    inside_a_bank = any((p / "bank.toml").is_file() for p in root.resolve().parents)
+    if not inside_a_bank and not (root / "bank.toml").exists():
+        # The root of a new bank; a folder inside a bank keeps the ids of that bank.
         (root / "bank.toml").write_text("", encoding="utf-8")
     report = ImportReport(notes=conv.all_notes())
     taken: set[str] = set()
