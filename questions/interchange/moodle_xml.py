@@ -74,18 +74,11 @@ def _files(el: ET.Element | None) -> dict[str, bytes | None]:
     return out
 
 
-def prompt_of(
-    q: ET.Element,
-    draft: Draft,
-    tag: str = "questiontext",
-    files_from: list[ET.Element] | None = None,
-) -> str:
+def prompt_of(q: ET.Element, draft: Draft) -> str:
     """The question text as Markdown, with its images extracted into the draft."""
-    text, fmt, el = _rich(q, tag)
+    text, fmt, el = _rich(q, "questiontext")
     md = text_to_markdown(text, fmt)
-    files: dict[str, bytes | None] = {}
-    for source in [el, *(files_from or [])]:
-        files.update(_files(source))
+    files = _files(el)
     originals = {safe_name(name): name for name in files}
     for _alt, target in images(md):
         if not target.startswith(ATTACHMENTS):
@@ -387,5 +380,10 @@ def read(data: bytes) -> Conversion:
         if isinstance(result, str):
             conv.skip(name, result, original, ".xml")
         else:
+            for option in result.data.get("options", []):
+                if images(option):
+                    result.note(
+                        IMAGE, f"the option {_quote(option)} is an image; options show text only"
+                    )
             conv.drafts.append(result)
     return conv
