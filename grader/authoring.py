@@ -54,7 +54,10 @@ def _grade_answer(q: Any, path: Path, run: Any) -> tuple[str, bool]:
         return f"FAIL {name}: cannot be read: {e}", False
     expected = expectation(source)
     seed = 0 if q.variants is not None else None
-    result = grade(q, source, sandbox=run, seed=seed)
+    try:
+        result = grade(q, source, sandbox=run, seed=seed)
+    except Exception as e:  # noqa: BLE001 - the loop reports it and keeps watching
+        return f"FAIL {name}: could not be graded: {type(e).__name__}: {e}", False
     if result.status != "graded":
         return f"FAIL {name}: grader error: {'; '.join(result.errors)}", False
     lost = ", ".join(c.name for c in result.checks if not c.passed)
@@ -130,8 +133,12 @@ def check_package(path: str | Path, run: Any) -> tuple[list[str], bool]:
 def snapshot(path: str | Path) -> dict[str, tuple[int, int]]:
     """(mtime in ns, size) of every file of the package, by name."""
     d = Path(path)
-    out = {}
-    for p in package_files(d):
+    out: dict[str, tuple[int, int]] = {}
+    try:
+        files = package_files(d)
+    except OSError:  # the folder is being moved or replaced: look again next time
+        return out
+    for p in files:
         try:
             st = p.stat()
         except OSError:

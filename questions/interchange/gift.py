@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from questions.interchange.markup import text_to_markdown
-from questions.interchange.report import LOST, Conversion, Draft
+from questions.interchange.markup import images, text_to_markdown
+from questions.interchange.report import IMAGE, LOST, Conversion, Draft
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 _SPECIAL = "~=#{}:\\"
@@ -156,6 +156,11 @@ def _question(block: str, category: str, n: int, conv: Conversion) -> None:
     prompt_src = _unescape(before + (" _____ " + after if after else ""))
     d = Draft(name=name, category=category, data={"title": title or _first_words(prompt_src)})
     d.data["prompt"] = text_to_markdown(prompt_src, fmt) or d.data["title"]
+    for _alt, target in images(d.data["prompt"]):
+        d.note(
+            IMAGE,
+            f"shows the image {target}, which a GIFT file cannot hold; prompts do not display images",
+        )
     if category:
         d.data["topics"] = [category]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -51,9 +52,10 @@ def _rich(q: ET.Element, tag: str) -> tuple[str, str, ET.Element | None]:
 
 def _number(text: str, default: float) -> float:
     try:
-        return float(text.strip())
+        value = float(text.strip())
     except (ValueError, AttributeError):
         return default
+    return value if math.isfinite(value) else default
 
 
 def _is_true(text: str) -> bool:
