@@ -52,3 +52,14 @@ def test_it_refuses_to_export_a_broken_bank(tmp_path):
     with pytest.raises(CommandError, match="key 'prompt': is required"):
         call_command("export_bank", str(tmp_path / "b"), "--to", str(tmp_path / "b.xml"))
     assert not (tmp_path / "b.xml").exists()
+
+
+@pytest.mark.django_db
+def test_it_writes_a_bank_that_sync_bank_imports(tmp_path, settings):
+    settings.GRADER_SANDBOX = "fake"
+    call_command(
+        "import_bank", str(FILES / "every_type.xml"), "--to", str(tmp_path), stdout=StringIO()
+    )
+    out = StringIO()
+    call_command("sync_bank", str(tmp_path), "--bank", "moodle", stdout=out)
+    assert "6 created" in out.getvalue()
