@@ -10,6 +10,7 @@ Images keep their place as Markdown images whose target is ``attachments/NAME``.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from urllib.parse import unquote
 
@@ -33,6 +34,9 @@ _ATTRIBUTES = {
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(((?:[^)\s]|\s(?!\"))+)(?:\s+\"[^\"]*\")?\)")
+# One converter, reset between texts: building one per call costs more than converting.
+_MARKDOWN = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists"])
+_MARKDOWN_LOCK = threading.Lock()
 _LANGUAGE = re.compile(r"(?:language|lang)-([A-Za-z0-9_+-]+)")
 
 
@@ -94,7 +98,8 @@ def images(text: str) -> list[tuple[str, str]]:
 
 def markdown_to_html(text: str) -> str:
     """Markdown as HTML for Moodle; images in ``attachments/`` become @@PLUGINFILE@@ links."""
-    html = markdown.markdown(text, extensions=["fenced_code", "tables", "sane_lists"])
+    with _MARKDOWN_LOCK:
+        html = _MARKDOWN.reset().convert(text)
     return html.replace(f'src="{ATTACHMENTS}', f'src="{PLUGINFILE}')
 
 
