@@ -23,7 +23,7 @@ from questions.format import QUESTION_FILE
 from questions.interchange import gift, moodle_xml
 from questions.interchange.export import ExportReport, export_bank
 from questions.interchange.markup import slug
-from questions.interchange.report import Conversion, Draft, Note
+from questions.interchange.report import ATTACHMENTS_DIR, BadFile, Conversion, Draft, Note
 
 __all__ = [
     "ATTACHMENTS_DIR",
@@ -39,12 +39,7 @@ __all__ = [
     "write_bank",
 ]
 
-ATTACHMENTS_DIR = "_attachments"  # <bank>/_attachments/<question id>/<file>
 NOT_IMPORTED_DIR = "_not-imported"  # <bank>/_not-imported/<name>.xml|.gift
-
-
-class BadFile(Exception):
-    """The file cannot be read at all; the message says why."""
 
 
 @dataclass
@@ -76,7 +71,7 @@ def convert_file(path: str | Path) -> Conversion:
         if head.startswith(b"<"):
             return moodle_xml.read(data)
         return gift.read(data)
-    except (moodle_xml.BadFile, gift.BadFile) as e:
+    except BadFile as e:
         raise BadFile(f"{p}: {e}") from e
 
 

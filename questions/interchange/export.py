@@ -19,9 +19,7 @@ from typing import Any
 from questions.format import FormatError, Question, instantiate, load_bank
 from questions.interchange import coderunner
 from questions.interchange.markup import ATTACHMENTS, images, markdown_to_html
-from questions.interchange.report import LOST, SKIPPED, Note
-
-ATTACHMENTS_DIR = "_attachments"
+from questions.interchange.report import ATTACHMENTS_DIR, LOST, SKIPPED, Note
 
 
 @dataclass

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from questions.interchange.markup import images, text_to_markdown
-from questions.interchange.report import IMAGE, LOST, Conversion, Draft
+from questions.interchange.report import IMAGE, LOST, BadFile, Conversion, Draft
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 _SPECIAL = "~=#{}:\\"
@@ -32,10 +32,6 @@ _FORMATS = {
     "moodle": "moodle_auto_format",
 }
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
-
-
-class BadFile(Exception):
-    """The file cannot be read at all."""
 
 
 @dataclass

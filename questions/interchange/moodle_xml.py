@@ -22,17 +22,13 @@ from defusedxml import DefusedXmlException
 
 from questions.interchange import coderunner
 from questions.interchange.markup import ATTACHMENTS, images, safe_name, text_to_markdown
-from questions.interchange.report import HAND_CHECK, IMAGE, LOST, Conversion, Draft, Note
+from questions.interchange.report import HAND_CHECK, IMAGE, LOST, BadFile, Conversion, Draft, Note
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a course's bank with its images; far above any real one
 _QUESTION_CHUNK = re.compile(r"<question\b.*?</question\s*>", re.S)
 _CHUNK_NAME = re.compile(r"<name>\s*<text>(.*?)</text>", re.S)
 # Moodle's default penalty for each wrong try in interactive mode (one third).
 _DEFAULT_PENALTY = 0.3333333
-
-
-class BadFile(Exception):
-    """The file cannot be read at all (too large, entities, not Moodle XML)."""
 
 
 def _text(el: ET.Element | None, path: str = "text") -> str:

@@ -12,6 +12,12 @@ HAND_CHECK = "check by hand"
 IMAGE = "image"
 NOTE_KINDS = (SKIPPED, HAND_CHECK, LOST, IMAGE)
 
+ATTACHMENTS_DIR = "_attachments"  # <bank>/_attachments/<question id>/<file>
+
+
+class BadFile(Exception):
+    """The file cannot be read at all; the message says why."""
+
 
 @dataclass(frozen=True)
 class Note:
