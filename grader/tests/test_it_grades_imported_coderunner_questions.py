@@ -103,3 +103,30 @@ def test_it_names_what_it_cannot_import(imported):
     skipped = {n.question: n.text for n in report.notes if n.kind == "not imported"}
     assert "runs the whole program on standard input" in skipped["Echo program"]
     assert "type 'c_function'" in skipped["In C"]
+
+
+CHEAT = """\
+import sys
+
+
+def greet():
+    # Look for CodeRunner's expected output anywhere up the stack, and print it.
+    frame = sys._getframe(1)
+    while frame is not None:
+        for value in [*frame.f_locals.values(), *frame.f_globals.values()]:
+            if isinstance(value, dict) and "expected" in value:
+                print(value["expected"])
+                return
+            if isinstance(value, list) and value and isinstance(value[0], str):
+                print(value[0])
+                return
+        frame = frame.f_back
+"""
+
+
+def test_it_keeps_the_expected_output_out_of_the_submissions_process(imported):
+    bank, _ = imported
+    folder = bank / "imported" / "greet"
+    assert "Hello, Guido" not in (folder / "cases.py").read_text()
+    assert "Hello, Guido" in (folder / "coderunner.toml").read_text()
+    assert _score(folder, CHEAT) == (0.0, ["test_1", "test_2"])

@@ -10,8 +10,10 @@ print what the reference prints; ``expected_output_copy`` makes the package that
 checks the reference (CodeRunner's answer) against CodeRunner's expected output,
 which the import and ``python -m grader check`` run.
 
-The tests are kept as data (``TESTS`` in ``cases.py``) so an export gives CodeRunner
-back the same tests.
+The tests are kept as data so an export gives CodeRunner back the same tests: their
+code and standard input in ``cases.py`` (``TESTS``), and CodeRunner's expected output
+in ``coderunner.toml``, which never enters the sandbox that runs a submission (a
+submission could otherwise read it from the driver's frame and print it).
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from questions.interchange.report import HAND_CHECK, LOST, Draft
 
 CASES_MARKER = "# CodeRunner tests, carried over by the Moodle import."
+EXPECTED_FILE = "coderunner.toml"
 SUPPORTED_TYPES = ("python3", "python3_w_input")
 # CodeRunner's built-in graders this file knows how to compare like.
 GRADERS = {"": "exact", "EqualityGrader": "exact", "NearEqualityGrader": "near"}
@@ -83,7 +88,7 @@ _plain_run = _run
 
 def _run(m, i):
     if vars(m).get("STUB_FOR_EXPECTED_OUTPUT") is True:
-        return _clean(TESTS[i]["expected"])
+        return _clean(EXPECTED[i])
     return _plain_run(m, i)
 """
 
@@ -113,16 +118,25 @@ def _entry(answer: str, tests: list[dict[str, Any]]) -> list[str]:
 
 
 def cases_source(
-    tests: list[dict[str, Any]], mode: str, echo_input: bool, expected_hook: bool = False
+    tests: list[dict[str, Any]],
+    mode: str,
+    echo_input: bool,
+    expected: list[str] | None = None,
 ) -> str:
-    table = pprint.pformat(tests, sort_dicts=False, width=88)
+    """cases.py for these tests. Only their code and standard input go in: the expected
+    output stays out of the process that runs the submission (in EXPECTED_FILE), except
+    in the copy that checks the reference, which passes ``expected``."""
+    table = pprint.pformat(
+        [{"code": t["code"], "stdin": t["stdin"]} for t in tests], sort_dicts=False, width=88
+    )
+    hook = "" if expected is None else f"\nEXPECTED = {expected!r}\n" + _EXPECTED_HOOK
     return (
-        f"{CASES_MARKER}\n# Each case_ runs one test; edit TESTS to change them.\n\n"
+        f"{CASES_MARKER}\n# Each case_ runs one test; edit TESTS (and {EXPECTED_FILE}) to change them.\n\n"
         f"MODE = {mode!r}  # exact: trailing spaces and blank lines ignored; near: also case and spacing\n"
         f"ECHO_INPUT = {echo_input!r}\n"
         f"TESTS = {table}\n"
         + _CASES_CODE
-        + (_EXPECTED_HOOK if expected_hook else "")
+        + hook
         + "".join(
             f"\n\ndef case_test_{i}(m, rng):\n    return _run(m, {i - 1})\n"
             for i in range(1, len(tests) + 1)
@@ -130,19 +144,39 @@ def cases_source(
     )
 
 
-def read_cases(source: str) -> tuple[list[dict[str, Any]], str, bool] | None:
-    """(tests, mode, echo_input) of a cases.py this module wrote; None for any other."""
-    if not source.startswith(CASES_MARKER):
+def expected_source(tests: list[dict[str, Any]]) -> str:
+    """EXPECTED_FILE: CodeRunner's expected output and example flag of each test."""
+    rows = [{"expected": t["expected"], "example": bool(t.get("example"))} for t in tests]
+    return "# CodeRunner's expected output of each test in cases.py, in order.\n" + tomli_w.dumps(
+        {"tests": rows}, multiline_strings=True
+    )
+
+
+def read_tests(cases: str, expected: str | None) -> tuple[list[dict[str, Any]], str, bool] | None:
+    """(tests, mode, echo_input) from a cases.py this module wrote and its EXPECTED_FILE;
+    None for tests written any other way."""
+    if not cases.startswith(CASES_MARKER) or expected is None:
         return None
     values: dict[str, Any] = {}
-    for node in ast.parse(source).body:
+    for node in ast.parse(cases).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             if isinstance(target, ast.Name) and target.id in ("TESTS", "MODE", "ECHO_INPUT"):
                 values[target.id] = ast.literal_eval(node.value)
-    if "TESTS" not in values:
+    rows = tomllib.loads(expected).get("tests", [])
+    tests = values.get("TESTS")
+    if not isinstance(tests, list) or len(rows) != len(tests):
         return None
-    return values["TESTS"], values.get("MODE", "exact"), bool(values.get("ECHO_INPUT", False))
+    merged = [{**t, **r} for t, r in zip(tests, rows, strict=True)]
+    return merged, values.get("MODE", "exact"), bool(values.get("ECHO_INPUT", False))
+
+
+def read_package(folder: Path) -> tuple[list[dict[str, Any]], str, bool] | None:
+    """The CodeRunner tests of the package at ``folder``, or None if it has none."""
+    cases, expected = folder / "cases.py", folder / EXPECTED_FILE
+    if not (cases.is_file() and expected.is_file()):
+        return None
+    return read_tests(cases.read_text(encoding="utf-8"), expected.read_text(encoding="utf-8"))
 
 
 def examples_block(tests: list[dict[str, Any]]) -> str:
@@ -274,6 +308,7 @@ def read(q: ET.Element, name: str, category: str) -> Draft | str:
         for i, (mark, hide) in enumerate(zip(marks, hidden, strict=True), 1)
     ]
     d.files["cases.py"] = cases_source(tests, mode, crtype == "python3_w_input")
+    d.files[EXPECTED_FILE] = expected_source(tests)
     return d
 
 
@@ -288,14 +323,14 @@ def expected_output_copy(folder: Path, into: Path) -> bool:
 
     False (and nothing copied) when the package's tests did not come from CodeRunner.
     """
-    cases = folder / "cases.py"
-    found = read_cases(cases.read_text(encoding="utf-8")) if cases.is_file() else None
+    found = read_package(folder)
     if found is None:
         return False
     tests, mode, echo = found
     shutil.copytree(folder, into, dirs_exist_ok=True, ignore=shutil.ignore_patterns("answers"))
     (into / "cases.py").write_text(
-        cases_source(tests, mode, echo, expected_hook=True), encoding="utf-8"
+        cases_source(tests, mode, echo, expected=[t["expected"] for t in tests]),
+        encoding="utf-8",
     )
     code = tomllib.loads((folder / "question.toml").read_text(encoding="utf-8")).get("code", {})
     stub = "STUB_FOR_EXPECTED_OUTPUT = True\n" + "".join(

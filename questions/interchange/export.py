@@ -148,7 +148,7 @@ def _text(root: ET.Element, q: Question, bank: Path, report: ExportReport) -> No
 
 def _code(root: ET.Element, q: Question, bank: Path, report: ExportReport) -> bool:
     assert q.code is not None
-    found = coderunner.read_cases(q.code.cases_source or "") if q.code.cases == "cases.py" else None
+    found = coderunner.read_package(Path(q.path)) if q.code.cases == "cases.py" else None
     if found is None or q.code.checks:
         why = (
             "its checks on the code itself have no CodeRunner equivalent"
