@@ -86,6 +86,10 @@ def _question(
     _sub(el, "defaultgrade", f"{q.points:g}")
     _sub(el, "penalty", "0")  # no penalty per try here
     _sub(el, "hidden", "0")
+    if len(q.topics) > 1:  # the first topic is the category; the others are tags
+        tags = _sub(el, "tags")
+        for topic in q.topics[1:]:
+            _sub(_sub(tags, "tag"), "text", topic)
     return el
 
 
@@ -236,14 +240,6 @@ def export_bank(bank_dir: str | Path, to_file: str | Path) -> ExportReport:
         if category != current:
             _category(root, category)
             current = category
-        if len(q.topics) > 1:
-            report.notes.append(
-                Note(
-                    q.id,
-                    LOST,
-                    f"topics {', '.join(q.topics[1:])}: a Moodle question has one category",
-                )
-            )
         writer: Any = {"choice": _choice, "multi": _choice, "numeric": _numeric, "text": _text}.get(
             q.type
         )

@@ -161,8 +161,14 @@ def _base(q: ET.Element, name: str, category: str, qtype: str) -> Draft:
         d.note(
             LOST, "worth 0 points in Moodle: a question here is worth more than 0; it is worth 1"
         )
-    if category:
-        d.data["topics"] = [category]
+    # The category is the first topic; Moodle's tags are the others.
+    topics = [category] if category else []
+    for tag in q.findall("tags/tag"):
+        text = " ".join(_text(tag).split())
+        if text and text not in topics:
+            topics.append(text)
+    if topics:
+        d.data["topics"] = topics
     _feedback_losses(q, d)
     return d
 

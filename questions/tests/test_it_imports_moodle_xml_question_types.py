@@ -42,7 +42,12 @@ def test_it_imports_each_non_code_type(imported, qid, expected):
     bank, _ = imported
     data = toml(bank, f"{TOPIC}/{qid}")
     assert {k: data[k] for k in expected} == expected
-    assert data["topics"] == ["Python basics/Loops"]
+    assert data["topics"][0] == "Python basics/Loops"
+
+
+def test_it_adds_tags_to_the_category_as_topics(imported):
+    bank, _ = imported
+    assert toml(bank, f"{TOPIC}/sizeof")["topics"] == ["Python basics/Loops", "memory", "ints"]
 
 
 def test_it_turns_html_into_sanitised_markdown(imported):
