@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from grader.__main__ import main
 from questions.format import load_bank
 
-FILES = Path(__file__).resolve().parents[2] / "questions" / "tests" / "interchange_files"
+ROOT = Path(__file__).resolve().parents[2]
+FILES = ROOT / "questions" / "tests" / "interchange_files"
 
 _WRONG_ANSWER = """<?xml version="1.0"?>
 <quiz>
@@ -93,3 +97,25 @@ def test_it_imports_into_a_folder_of_an_existing_bank(tmp_path, capsys):
     ids = {q.id for q in load_bank(tmp_path)}
     assert "from-moodle/python-basics/loops/sqr" in ids
     assert "1 reference(s) self-checked, 0 problem(s)" in capsys.readouterr().out
+
+
+def test_it_needs_no_django(tmp_path):
+    script = (
+        "import sys\n"
+        "from grader.__main__ import main\n"
+        f"assert main(['import', {str(FILES / 'every_type.xml')!r}, '--to', {str(tmp_path / 'b')!r},"
+        " '--sandbox', 'fake']) == 0\n"
+        f"assert main(['export', {str(tmp_path / 'b')!r}, '--to', {str(tmp_path / 'b.xml')!r}]) == 0\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'django')\n"
+        "assert not loaded, loaded\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
