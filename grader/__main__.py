@@ -195,55 +195,29 @@ def _watch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _expected_output_problems(root: Path, written: list[tuple[str, str]], run: Any) -> list[str]:
-    from grader.authoring import expected_output_problems
-
-    out: list[str] = []
-    for qid, _ in written:
-        try:
-            q = load_question(root / qid)
-        except FormatError:
-            continue  # already reported by the validation
-        out += expected_output_problems(q, run)
-    return out
-
-
 def cmd_import(args: argparse.Namespace) -> int:
-    from questions import bankcheck, interchange
+    from grader.authoring import import_bank
+    from questions.interchange import BadFile
 
+    run = None
+    if not args.no_check:
+        try:
+            run = _sandbox(args.sandbox, for_staff_code=False)
+        except (ImportError, AttributeError) as e:
+            print(
+                f"FAIL the sandbox is not available ({e}): nothing was written; use "
+                "--sandbox fake only for a file you trust, or --no-check"
+            )
+            return 1
     try:
-        conversion = interchange.convert_file(args.file)
-    except interchange.BadFile as e:
+        outcome = import_bank(args.file, args.to, run)
+    except BadFile as e:
         print(f"FAIL {e}")
         return 2
-    report = interchange.write_bank(conversion, args.to)
-    for qid, name in report.written:
-        print(f"wrote {qid} ({name})")
-    for line in report.lines():
-        print(f"note {line}")
-    if args.no_check:
-        print(f"{len(report.written)} question(s) written; not validated (--no-check)")
-        return 0
-    try:
-        run = _sandbox(args.sandbox, for_staff_code=False)
-    except (ImportError, AttributeError) as e:
-        print(
-            f"FAIL the sandbox is not available ({e}): the packages are written but not "
-            "checked; use --sandbox fake only for a file you trust"
-        )
-        return 1
-    checked, problems = bankcheck.check_folder(
-        args.to, run, only=[qid for qid, _ in report.written]
-    )
-    problems += _expected_output_problems(Path(args.to), report.written, run)
-    for p in problems:
-        print(f"FAIL {p}")
-    print(
-        f"{len(report.written)} question(s) written, {len(conversion.skipped)} not imported, "
-        f"{len(report.notes)} note(s); {len(checked)} reference(s) self-checked, "
-        f"{len(problems)} problem(s)"
-    )
-    return 1 if problems else 0
+    for line in outcome.lines():
+        print(line)
+    print(outcome.summary())
+    return 1 if outcome.problems else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -11,6 +11,11 @@ comment::
 so an author tests wrong answers as well as the reference. ``watch`` polls the
 package's files (names, sizes and modification times) and runs ``check_package``
 again whenever one changes, until ``stop`` is set.
+
+``import_bank`` is the one flow behind ``python -m grader import`` and ``manage.py
+import_bank``: convert a Moodle XML or GIFT file, write the packages, then validate
+and self-check them with the bank's own rules, and check imported CodeRunner answers
+against CodeRunner's expected output.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from questions import bankcheck
+from questions import bankcheck, interchange
 from questions.format import FormatError, Question, load_question, package_files
 from questions.interchange import coderunner
 
@@ -169,3 +175,51 @@ def watch(
                 f"-- check {round_no}: {'all as expected' if ok else 'see above'}; watching for changes"
             )
         stop.wait(interval)
+
+
+@dataclass
+class ImportOutcome:
+    report: interchange.ImportReport
+    skipped: int  # questions not imported (each has a note)
+    checked: list[str] = field(default_factory=list)  # code questions self-checked
+    problems: list[str] = field(default_factory=list)  # to fix before sync_bank
+    validated: bool = True
+
+    def lines(self) -> list[str]:
+        out = [f"wrote {qid} ({name})" for qid, name in self.report.written]
+        out += [f"note {line}" for line in self.report.lines()]
+        out += [f"FAIL {p}" for p in self.problems]
+        return out
+
+    def summary(self) -> str:
+        head = (
+            f"{len(self.report.written)} question(s) written, {self.skipped} not imported, "
+            f"{len(self.report.notes)} note(s)"
+        )
+        if not self.validated:
+            return f"{head}; not validated"
+        return (
+            f"{head}; {len(self.checked)} reference(s) self-checked, "
+            f"{len(self.problems)} problem(s)"
+        )
+
+
+def import_bank(file: str | Path, to_dir: str | Path, run: Any | None) -> ImportOutcome:
+    """Convert ``file`` into packages under ``to_dir`` and check what was written with
+    the sandbox ``run`` (None: write only). Raises ``interchange.BadFile`` when the file
+    cannot be read, before anything is written."""
+    conversion = interchange.convert_file(file)
+    report = interchange.write_bank(conversion, to_dir)
+    outcome = ImportOutcome(report, len(conversion.skipped), validated=run is not None)
+    if run is None:
+        return outcome
+    ids = [qid for qid, _ in report.written]
+    outcome.checked, problems = bankcheck.check_folder(to_dir, run, only=ids)
+    outcome.problems = [str(p) for p in problems]
+    for qid in ids:
+        try:
+            q = load_question(Path(to_dir) / qid)
+        except FormatError:
+            continue  # already reported by the validation
+        outcome.problems += expected_output_problems(q, run)
+    return outcome

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from questions import bankcheck, interchange
+from questions import interchange
 from questions.sync import default_sandbox
 
 
@@ -23,27 +23,17 @@ class Command(BaseCommand):
         parser.add_argument("--no-check", action="store_true", help="skip the self-check")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from grader.authoring import import_bank
+
+        run = None if options["no_check"] else default_sandbox()
         try:
-            conversion = interchange.convert_file(options["file"])
+            outcome = import_bank(options["file"], options["to"], run)
         except interchange.BadFile as e:
             raise CommandError(str(e)) from e
-        report = interchange.write_bank(conversion, options["to"])
-        for qid, name in report.written:
-            self.stdout.write(f"wrote {qid} ({name})")
-        for line in report.lines():
-            self.stdout.write(f"note {line}")
-        if options["no_check"]:
-            self.stdout.write(f"{len(report.written)} question(s) written; not validated")
-            return
-        checked, problems = bankcheck.check_folder(
-            options["to"], default_sandbox(), only=[qid for qid, _ in report.written]
-        )
-        for p in problems:
-            self.stderr.write(str(p))
-        summary = (
-            f"{len(report.written)} question(s) written, {len(conversion.skipped)} not "
-            f"imported, {len(report.notes)} note(s); {len(checked)} reference(s) self-checked"
-        )
-        if problems:
-            raise CommandError(f"{summary}; {len(problems)} problem(s) to fix before sync_bank")
-        self.stdout.write(self.style.SUCCESS(summary))
+        for line in outcome.lines():
+            self.stdout.write(line)
+        if outcome.problems:
+            raise CommandError(
+                f"{outcome.summary()}; fix them before sync_bank (the packages are written)"
+            )
+        self.stdout.write(self.style.SUCCESS(outcome.summary()))
