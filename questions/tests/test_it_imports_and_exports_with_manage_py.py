@@ -63,3 +63,20 @@ def test_it_writes_a_bank_that_sync_bank_imports(tmp_path, settings):
     out = StringIO()
     call_command("sync_bank", str(tmp_path), "--bank", "moodle", stdout=out)
     assert "6 created" in out.getvalue()
+
+
+def test_it_fails_with_the_problems_of_what_it_wrote(tmp_path, settings):
+    settings.GRADER_SANDBOX = "fake"
+    src = tmp_path / "cube.xml"
+    src.write_text(
+        '<?xml version="1.0"?><quiz><question type="coderunner"><name><text>Cube</text></name>'
+        '<questiontext format="html"><text>Write cube(x).</text></questiontext>'
+        "<coderunnertype>python3</coderunnertype><answer>def cube(x):\n    return x * x</answer>"
+        '<testcases><testcase mark="1"><testcode><text>print(cube(3))</text></testcode>'
+        "<stdin><text></text></stdin><expected><text>27</text></expected>"
+        "<display><text>SHOW</text></display></testcase></testcases></question></quiz>"
+    )
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 problem\\(s\\); fix them before sync_bank"):
+        call_command("import_bank", str(src), "--to", str(tmp_path / "b"), stdout=out)
+    assert "does not print what CodeRunner expected in test_1" in out.getvalue()
