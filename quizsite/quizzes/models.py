@@ -382,3 +382,59 @@ class TimeAddition(models.Model):
 
     def __str__(self) -> str:
         return f"+{self.minutes} min for {self.attempt}"
+
+
+class SimilarityRun(models.Model):
+    """Staff asked which answers to one code question of a quiz look copied. A Celery
+    task (``tasks.find_similar_answers``) ranks the pairs; the page shows its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Comparing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="similarity_runs")
+    question = models.ForeignKey("questions.Question", on_delete=models.CASCADE, related_name="+")
+    # Also compare with answers to the same question in other courses' quizzes.
+    include_archive = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    done = models.PositiveIntegerField(default=0)  # answers fingerprinted so far
+    total = models.PositiveIntegerField(default=0)
+    too_short = models.PositiveIntegerField(default=0)  # little beyond the starter code
+    truncated = models.PositiveIntegerField(default=0)  # cut at the budget or unreadable
+    error = models.TextField(blank=True)  # for staff: why a run failed
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Similarity of {self.question_id} in {self.quiz_id} ({self.status})"
+
+
+class SimilarityPair(models.Model):
+    """Two answers of a run and how much of them is shared (see grader.similarity)."""
+
+    run = models.ForeignKey(SimilarityRun, on_delete=models.CASCADE, related_name="pairs")
+    answer_a = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="+")
+    answer_b = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveIntegerField()
+    score = models.FloatField()
+    shared = models.PositiveIntegerField()
+    share_a = models.FloatField()
+    share_b = models.FloatField()
+
+    class Meta:
+        ordering = ["run", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "rank"], name="unique_similarity_rank")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.rank} of run {self.run_id}: {self.score:.0%}"

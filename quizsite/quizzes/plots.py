@@ -17,7 +17,7 @@ from dataclasses import dataclass
 WIDTH = 480
 HEIGHT = 240
 LEFT = 48
-RIGHT = 12
+RIGHT = 28
 TOP = 12
 BOTTOM = 40
 PLOT_W = WIDTH - LEFT - RIGHT

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from questions.models import Question
@@ -27,6 +27,8 @@ from quizsite.quizzes.models import (
     GradingStatus,
     Quiz,
     QuizOverride,
+    SimilarityPair,
+    SimilarityRun,
 )
 
 NOT_FOUND = "No such page."
@@ -392,3 +394,55 @@ def staff_attempt_rows(user, quiz: Quiz, now: datetime) -> list[dict]:
             }
         )
     return rows
+
+
+# --------------------------------------------------------------------- similarity
+
+
+def code_questions_of(user, quiz: Quiz) -> list[Question]:
+    """The code questions drawn in the quiz's attempts, for its course's staff, each
+    with ``last_run``: its newest similarity run of this quiz, or None. Two queries."""
+    if not access.is_staff(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    drawn = AttemptQuestion.objects.filter(
+        attempt__quiz=quiz, question_version__question=OuterRef("pk")
+    )
+    questions = list(Question.objects.filter(type="code").filter(Exists(drawn)).order_by("title"))
+    latest: dict[int, SimilarityRun] = {}
+    for run in SimilarityRun.objects.filter(quiz=quiz, question__in=questions).order_by(
+        "-requested_at", "-pk"
+    ):
+        latest.setdefault(run.question_id, run)
+    for q in questions:
+        q.last_run = latest.get(q.pk)
+    return questions
+
+
+def similarity_run(user, quiz: Quiz, run_id: int) -> SimilarityRun:
+    if not access.is_staff(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    run = SimilarityRun.objects.filter(pk=run_id, quiz=quiz).first()
+    if run is None:
+        raise Http404(NOT_FOUND)
+    return run
+
+
+_PAIR_RELATED = (
+    "answer_a__attempt_question__attempt__user",
+    "answer_a__attempt_question__attempt__quiz__course",
+    "answer_b__attempt_question__attempt__user",
+    "answer_b__attempt_question__attempt__quiz__course",
+)
+
+
+def similarity_pairs(run: SimilarityRun) -> list[SimilarityPair]:
+    """The ranked pairs of a run (reached through ``similarity_run``), in one query."""
+    return list(run.pairs.select_related(*_PAIR_RELATED).order_by("rank"))
+
+
+def similarity_pair(user, quiz: Quiz, run_id: int, rank: int) -> SimilarityPair:
+    run = similarity_run(user, quiz, run_id)
+    pair = run.pairs.select_related("run", *_PAIR_RELATED).filter(rank=rank).first()
+    if pair is None:
+        raise Http404(NOT_FOUND)
+    return pair

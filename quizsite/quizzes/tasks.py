@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from quizsite.quizzes import actions
+from quizsite.quizzes import actions, similarity_runs
 
 
 @shared_task(name="quizzes.expire_due_attempts")
@@ -15,3 +15,11 @@ def expire_due_attempts() -> int:
     expired = actions.expire_due(now=timezone.now())
     actions.reconcile_code_results()
     return expired
+
+
+@shared_task(name="quizzes.find_similar_answers", soft_time_limit=300, time_limit=330)
+def find_similar_answers(run_id: int) -> str | None:
+    """Rank the answers of a similarity run by how much they share (no retry: a failed
+    run says so on the page, where staff start another)."""
+    status = similarity_runs.run(run_id, now=timezone.now())
+    return None if status is None else str(status)

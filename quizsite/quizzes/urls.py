@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizsite.quizzes import staff_views, views
+from quizsite.quizzes import integrity_views, staff_views, views
 
 app_name = "quizzes"
 urlpatterns = [
@@ -46,6 +46,21 @@ urlpatterns = [
         "courses/<slug:course_code>/quizzes/<int:quiz_id>/statistics/questions/<int:question_id>/regrade/",
         staff_views.regrade_question,
         name="regrade_question",
+    ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/similarity/",
+        integrity_views.similarity_page,
+        name="similarity",
+    ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/similarity/<int:run_id>/status/",
+        integrity_views.similarity_status,
+        name="similarity_status",
+    ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/similarity/<int:run_id>/pairs/<int:rank>/",
+        integrity_views.similarity_pair,
+        name="similarity_pair",
     ),
     path("quiz-attempts/<int:attempt_id>/", views.attempt, name="attempt"),
     path("quiz-attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),
