@@ -48,6 +48,16 @@ class Quiz(models.Model):
     homework_policy = models.CharField(
         max_length=10, choices=HomeworkPolicy.choices, default=HomeworkPolicy.BEST
     )
+    # Access rules (see access_rules.py); an override may replace each.
+    access_code = models.CharField(
+        max_length=64, blank=True, help_text="Empty: no code. Students type it to start."
+    )
+    allowed_networks = models.TextField(
+        blank=True, help_text="CIDR ranges, one per line (e.g. 10.20.0.0/16). Empty: anywhere."
+    )
+    one_device = models.BooleanField(
+        default=False, help_text="An attempt is taken on one device at a time."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -137,6 +147,9 @@ class QuizOverride(models.Model):
     extra_percent = models.PositiveIntegerField(default=0)
     opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the quiz's.")
     closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the quiz's.")
+    access_code = models.CharField(max_length=64, blank=True, help_text="Empty: the quiz's.")
+    allowed_networks = models.TextField(blank=True, help_text="Empty: the quiz's.")
+    one_device = models.BooleanField(null=True, blank=True, help_text="Empty: the quiz's.")
 
     class Meta:
         constraints = [
@@ -438,3 +451,56 @@ class SimilarityPair(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.rank} of run {self.run_id}: {self.score:.0%}"
+
+
+class AttemptSession(models.Model):
+    """A browser session that opened an attempt: the first is its owner; another is
+    noticed, and with the one-device rule waits until staff allow it."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="sessions")
+    # sha256 of the session key: enough to tell sessions apart, useless to steal one.
+    session_hash = models.CharField(max_length=64)
+    owner = models.BooleanField(default=False)
+    allowed = models.BooleanField(default=False)
+    allowed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    address = models.GenericIPAddressField(null=True, blank=True)
+    browser = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "first_seen", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "session_hash"], name="unique_attempt_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.session_hash[:8]} of {self.attempt}"
+
+
+class ActivityEvent(models.Model):
+    """One entry of an attempt's activity timeline (see activity.py): reported by the
+    page (focus lost and regained, a paste) or seen by the server (another address,
+    browser or device). Never used to block anyone."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="activity")
+    session = models.ForeignKey(
+        AttemptSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20)
+    at = models.DateTimeField()
+    position = models.PositiveIntegerField(null=True, blank=True)  # the question, for a paste
+    size = models.PositiveIntegerField(null=True, blank=True)  # characters pasted
+    address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)  # e.g. the new browser
+
+    class Meta:
+        ordering = ["attempt", "at", "pk"]
+        indexes = [models.Index(fields=["attempt", "at"], name="activity_by_attempt")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%H:%M:%S} in {self.attempt}"
