@@ -106,3 +106,20 @@ def browser_name(user_agent: str) -> str:
     """A short, stable name for a User-Agent (for 'browser changed'): the string
     itself, cut to a length fit for a row."""
     return user_agent.strip()[:300]
+
+
+def away_seconds(kinds_and_times: list[tuple[str, datetime]]) -> list[float | None]:
+    """For each event in time order: on a ``focus`` that follows a ``blur``, how many
+    seconds the page was left; None elsewhere."""
+    out: list[float | None] = []
+    left: datetime | None = None
+    for kind, at in kinds_and_times:
+        if kind == BLUR:
+            left = left or at
+            out.append(None)
+        elif kind == FOCUS and left is not None:
+            out.append(round((at - left).total_seconds(), 1))
+            left = None
+        else:
+            out.append(None)
+    return out

@@ -17,12 +17,14 @@ from django.http import Http404
 from questions.models import Question
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role, User
-from quizsite.quizzes import content, gradebook, statistics, timing
+from quizsite.quizzes import activity, content, gradebook, statistics, timing
 from quizsite.quizzes.actions import pick_override
 from quizsite.quizzes.models import (
+    ActivityEvent,
     Answer,
     Attempt,
     AttemptQuestion,
+    AttemptSession,
     AttemptStatus,
     GradingStatus,
     Quiz,
@@ -446,3 +448,25 @@ def similarity_pair(user, quiz: Quiz, run_id: int, rank: int) -> SimilarityPair:
     if pair is None:
         raise Http404(NOT_FOUND)
     return pair
+
+
+# ------------------------------------------------------------------ activity log
+
+
+def activity_of(attempt: Attempt) -> dict:
+    """An attempt's timeline and browser sessions (reached through
+    ``attempt_for_staff``), two queries: each event with its label and, for a return
+    to the page, how long the student was away."""
+    events = list(ActivityEvent.objects.filter(attempt=attempt).order_by("at", "pk"))
+    away = activity.away_seconds([(e.kind, e.at) for e in events])
+    for e, seconds in zip(events, away, strict=True):
+        e.label = activity.LABELS.get(e.kind, e.kind)
+        e.away = seconds
+    sessions = list(AttemptSession.objects.filter(attempt=attempt).select_related("allowed_by"))
+    return {
+        "events": events,
+        "sessions": sessions,
+        "blurs": sum(1 for e in events if e.kind == activity.BLUR),
+        "pastes": sum(1 for e in events if e.kind == activity.PASTE),
+        "away_total": round(sum(s for s in away if s), 1),
+    }
