@@ -58,6 +58,11 @@ class AutosaveForm(_JsonBodyForm):
     client = forms.RegexField(regex=r"^[A-Za-z0-9_-]{1,40}$", required=False)
 
 
+class FlagForm(_JsonBodyForm):
+    position = forms.IntegerField(min_value=1)
+    flagged = forms.BooleanField(required=False)
+
+
 class RunTestsForm(_JsonBodyForm):
     code = forms.CharField(strip=False, required=False, max_length=200_000)
 
