@@ -156,3 +156,36 @@ def review(attempt: Attempt, state: dict[str, Any], *, for_staff: bool) -> dict[
             q["result"]["feedback"] = _with_titles(q["result"]["feedback"], key)
     state["answers_shown"] = show
     return state
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A question's prompt for the quiz form's inline preview."""
+
+    pk: int
+    html: SafeString
+    varies: bool  # values drawn per student: the preview shows one student's
+
+
+def question_previews(pks: list[int]) -> list[Preview]:
+    """The current prompt of each question (the variant for seed 0, as the bank's
+    preview page shows first), in one query; a question whose files cannot be read
+    gets a line saying so and the rest of the form stays usable."""
+    from questions.models import Question
+
+    rows = Question.objects.filter(pk__in=pks, current__isnull=False).select_related(
+        "current__question"
+    )
+    previews = []
+    for row in rows:
+        try:
+            shown = content.variant(row.current, 0)
+        except Exception:
+            log.exception("no preview for question %s", row.pk)
+            previews.append(Preview(row.pk, escape(PREVIEW_UNAVAILABLE), False))
+            continue
+        previews.append(Preview(row.pk, content.prompt_html(shown), shown.has_variants))
+    return previews
+
+
+PREVIEW_UNAVAILABLE = "This question's files cannot be read; open it in the bank to see why."
