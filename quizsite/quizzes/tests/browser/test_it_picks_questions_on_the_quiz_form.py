@@ -67,7 +67,7 @@ def test_it_proposes_the_window_and_picks_questions_by_search(
     assert "1 chosen" in item.find_element(By.XPATH, "ancestor::details").text
     problems = browser.audit()
     d.execute_script("window.scrollTo(0, 0);")
-    doc_screenshot(browser, "quiz-form", height=2100)
+    doc_screenshot(browser, "quiz-form", height=2450)
     assert not problems, "\n".join(problems)
 
     d.find_element(By.CSS_SELECTOR, "form.quiz-edit button[type=submit]").click()
