@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from grader.django.models import Submission
-from questions.rendering import highlight_css, render_markdown
+from questions.rendering import render_markdown
 from quizsite.accounts import access, csvrows
 from quizsite.quizzes import actions, gradebook, grading, presenters, selectors, timing
 from quizsite.quizzes.forms import (
@@ -195,7 +195,6 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "time_left_text": clock_text(state["seconds_left"]),
             "tzname": str(zone),
             "has_code": any(q["type"] == "code" for q in state["questions"]),
-            "highlight_css": highlight_css(),
         },
     )
 
