@@ -125,6 +125,29 @@ def _answer_key(aq: AttemptQuestion) -> qformat.Question | None:
         return None
 
 
+def _attempt_questions(attempt: Attempt) -> dict[int, AttemptQuestion]:
+    """The attempt's questions by position with their versions, in one query (a
+    version's files are read only when ``content`` has not parsed it yet)."""
+    return {
+        aq.position: aq
+        for aq in AttemptQuestion.objects.filter(attempt=attempt)
+        .select_related("question_version__question", "graded_with__question")
+        .defer("question_version__files", "graded_with__files")
+    }
+
+
+def check_titles(attempt: Attempt, state: dict[str, Any]) -> dict[str, Any]:
+    """Homework on the attempt page: the checks of each graded try by their titles."""
+    if not any(q["result"] and q["result"].get("feedback") for q in state["questions"]):
+        return state
+    rows = _attempt_questions(attempt)
+    for q in state["questions"]:
+        key = _answer_key(rows[q["position"]])
+        if key and q["result"] and q["result"].get("feedback"):
+            q["result"]["feedback"] = _with_titles(q["result"]["feedback"], key)
+    return state
+
+
 def review(attempt: Attempt, state: dict[str, Any], *, for_staff: bool) -> dict[str, Any]:
     """Add each question's review to the results page's state (one query for the
     attempt's question versions; their parsed files are cached per process)."""
@@ -134,12 +157,7 @@ def review(attempt: Attempt, state: dict[str, Any], *, for_staff: bool) -> dict[
         released=state["released"],
         for_staff=for_staff,
     )
-    rows = {
-        aq.position: aq
-        for aq in AttemptQuestion.objects.filter(attempt=attempt)
-        .select_related("question_version__question", "graded_with__question")
-        .defer("question_version__files", "graded_with__files")
-    }
+    rows = _attempt_questions(attempt)
     for q in state["questions"]:
         aq = rows[q["position"]]
         key = _answer_key(aq)

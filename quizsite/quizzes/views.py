@@ -182,6 +182,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not state["running"]:
         return redirect("quizzes:results", attempt_id=the_attempt.pk)
     _with_titles(state)
+    presenters.check_titles(the_attempt, state)
     quiz = the_attempt.quiz
     zone = selectors.user_timezone(request.user, quiz.course)
     return render(

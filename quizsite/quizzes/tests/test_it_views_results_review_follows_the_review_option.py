@@ -96,3 +96,20 @@ def test_it_shows_staff_the_answer_key_whatever_the_option(
     html = _page(client_for(ta), attempt)
     assert "Correct answer" in html and "Multiply by two." in html
     assert "SECRET-REFERENCE" not in html
+
+
+def test_it_names_a_homework_try_s_checks_by_their_titles(review_quiz, student, client_for):
+    homework = review_quiz(time_limit=None)
+    attempt = actions.start_attempt(homework, student, now=STARTED)
+    code = attempt.questions.get(question_version__question__path="r/code")
+    # What the grader leaves on the answer after a graded try.
+    Answer.objects.filter(attempt_question=code).update(
+        tries=1,
+        grading_status="graded",
+        points=1.0,
+        feedback=[{"name": "test-2", "kind": "test", "passed": False, "points": 0}],
+    )
+    with time_machine.travel(STARTED + timedelta(minutes=1), tick=False):
+        html = client_for(student).get(reverse("quizzes:attempt", args=[attempt.pk])).content
+    assert b"Failed: doubles a negative number" in html
+    assert b"test-2" not in html and b"-12345" not in html
