@@ -70,5 +70,5 @@ def test_it_reviews_the_answers_once_the_results_are_released(
     # A code question shows no correct answer (the reference stays with staff).
     assert not d.find_elements(By.CSS_SELECTOR, f"section:has(#r{at['code']}) .correct-answer")
     problems += [f"released: {p}" for p in browser.audit()]
-    doc_screenshot(browser, "results-review", height=1400)
+    doc_screenshot(browser, "results-review", height=1550)
     assert not problems, "\n".join(problems)
