@@ -5,6 +5,7 @@
 // that attempt.js keeps), so it never needs attempt.js to call it. Flags are stored on
 // the server with the answer, so a reload or a second tab shows them too. Without
 // this script every question is on the page and the list is a plain list of links.
+// A flag set in one tab shows at once in the attempt's other tabs (BroadcastChannel).
 (() => {
   "use strict";
   const root = document.getElementById("attempt");
@@ -108,6 +109,7 @@
       const body = await response.json().catch(() => ({}));
       if (!response.ok) throw new Error(body.message || "The flag could not be saved.");
       showFlag(button, body.flagged);
+      if (channel) channel.postMessage({ position: button.dataset.position, flagged: body.flagged });
     } catch (error) {
       showFlag(button, !flagged);
       announce(error.message && error.message !== "Failed to fetch"
@@ -118,9 +120,20 @@
     }
   }
 
+  // Other tabs of this attempt show a flag as soon as it is stored.
+  const channel = "BroadcastChannel" in window
+    ? new BroadcastChannel(`quizsite:attempt-flags:${root.dataset.attemptId}`) : null;
+  const flagButtons = new Map();
   for (const button of root.querySelectorAll(".flag-toggle")) {
     button.hidden = false;
     button.addEventListener("click", () => toggleFlag(button));
+    flagButtons.set(button.dataset.position, button);
+  }
+  if (channel) {
+    channel.addEventListener("message", (event) => {
+      const button = flagButtons.get(String(event.data && event.data.position));
+      if (button) showFlag(button, Boolean(event.data.flagged));
+    });
   }
 
   // ---- one question per page -------------------------------------------------------

@@ -1,6 +1,7 @@
 """The attempt page's question list and "Flag for review", by keyboard: Enter on a
 question of the list moves to it, Space flags it; the list shows answered and flagged
-questions, and the flags survive a reload and show in a second tab."""
+questions, and the flags survive a reload and show in a second tab (at once in a
+tab already open)."""
 
 from __future__ import annotations
 
@@ -99,10 +100,14 @@ def test_it_moves_and_flags_by_keyboard_and_keeps_the_flags(
     first, second = open_in_new_tab(browser)
     assert _flag_button(d, fourth).get_attribute("aria-pressed") == "true"
 
-    # Space again takes the flag off, in the second tab; the first sees it on reload.
+    # Space again takes the flag off, in the second tab; the first shows it at once,
+    # and after a reload too.
     _flag_button(d, fourth).send_keys(Keys.SPACE)
     wait_until(browser, lambda _: _link(d, fourth).get_attribute("data-flagged") == "false")
     wait_until(browser, lambda _: not Answer.objects.get(attempt_question__position=fourth).flagged)
+    d.switch_to.window(first)
+    wait_until(browser, lambda _: _flag_button(d, fourth).get_attribute("aria-pressed") == "false")
+    d.switch_to.window(second)
     d.close()
     d.switch_to.window(first)
     d.refresh()
