@@ -214,6 +214,7 @@ def _context(
         "question": question,
         "seed": seed,
         "prompt_html": render_markdown(question.prompt),
+        "explanation_html": render_markdown(question.explanation) if question.explanation else "",
         "choices": [
             {"value": o, "html": inline_html(o)}
             for o in (option_order(question, seed) if question.options else [])

@@ -936,6 +936,14 @@ def grade_try(attempt: Attempt, position: int, *, now: datetime) -> AnswerTry:
     return graded_try
 
 
+def flag_question(attempt: Attempt, position: int, flagged: bool, *, now: datetime) -> bool:
+    """Flag (or unflag) a question of a running attempt for the student's own review;
+    stored with the answer so a reload or another tab shows it. Returns the flag."""
+    aq = _running_question(attempt, position, now)
+    Answer.objects.filter(pk=aq.answer.pk).update(flagged=flagged)
+    return flagged
+
+
 def latest_close(quiz: Quiz) -> datetime:
     """When the window has closed for everyone, overrides included."""
     closes = [quiz.closes_at]
@@ -1018,6 +1026,7 @@ def attempt_view_state(
             "choices": [{"value": o, "html": content.inline_html(o)} for o in options],
             "value": answer.value,
             "revision": answer.revision,
+            "flagged": answer.flagged,
             "saved_at": _iso(answer.saved_at),
             "starter": content.starter_code(question),
             "has_visible_tests": bool(

@@ -14,7 +14,15 @@ from questions.models import QuestionVersion
 from questions.rendering import inline_html, option_order, render_markdown
 from questions.versions import load_version
 
-__all__ = ["inline_html", "option_order", "parsed", "prompt_html", "starter_code", "variant"]
+__all__ = [
+    "explanation_html",
+    "inline_html",
+    "option_order",
+    "parsed",
+    "prompt_html",
+    "starter_code",
+    "variant",
+]
 
 
 def parsed(version: QuestionVersion) -> qformat.Question:
@@ -47,6 +55,11 @@ def _render(text: str) -> SafeString:
 
 def prompt_html(question: qformat.Question) -> SafeString:
     return _render(question.prompt)
+
+
+def explanation_html(question: qformat.Question) -> SafeString:
+    """The question's explanation (Markdown, like the prompt) as safe HTML."""
+    return _render(question.explanation)
 
 
 def starter_code(question: qformat.Question) -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizsite.accounts.forms import wall_clock
-from quizsite.quizzes import actions, content, selectors
+from quizsite.quizzes import actions, content, presenters, selectors
 from quizsite.quizzes.forms import OverrideForm, QuizForm, pool_formset, pools_from
 from quizsite.quizzes.models import FeedbackRelease, Quiz
 from quizsite.quizzes.statistics import MIN_ATTEMPTS_FOR_DISCRIMINATION
@@ -36,16 +36,25 @@ def edit_quiz(request: HttpRequest, course_code: str, quiz_id: int | None = None
         quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
         course = quiz.course
     data = request.POST if request.method == "POST" else None
-    form = QuizForm(data, instance=quiz, course=course)
+    now = timezone.now()
+    form = QuizForm(data, instance=quiz, course=course, now=now)
     pools = pool_formset(data, quiz=quiz if quiz.pk else None)
     if data is not None and form.is_valid() and pools.is_valid():
-        moved = actions.save_quiz(form.save(commit=False), pools_from(pools), now=timezone.now())
+        moved = actions.save_quiz(form.save(commit=False), pools_from(pools), now=now)
         flash.success(request, f"Saved {quiz.title}.{_moved_text(moved)}")
         return redirect("quizzes:staff_quiz", course_code=course.code, quiz_id=quiz.pk)
     return render(
         request,
         "quizzes/quiz_edit.html",
-        {"course": course, "quiz": quiz if quiz.pk else None, "form": form, "pools": pools},
+        {
+            "course": course,
+            "quiz": quiz if quiz.pk else None,
+            "form": form,
+            "pools": pools,
+            "previews": presenters.question_previews(
+                [e.pk for e in pools.form_kwargs["catalogue"].entries]
+            ),
+        },
         status=400 if data is not None else 200,
     )
 

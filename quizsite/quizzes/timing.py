@@ -11,13 +11,15 @@ The rules:
 * a homework attempt (no time limit) ends when the window closes;
 * time that staff add to a running attempt comes on top of both, so it may run past
   the window's close: that is the point of adding it;
-* a save is accepted until ``deadline + grace`` inclusive (network lag), never after.
+* a save is accepted until ``deadline + grace`` inclusive (network lag), never after;
+* a new quiz is proposed for the next 9:00 on the course's clock (today's until it is
+  9:00, tomorrow's from 9:00 on), open for 12 hours, with a 25-minute limit.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -105,3 +107,20 @@ def attempt_deadline(
         extra_percent=percent,
         added=added,
     )
+
+
+DEFAULT_OPENING = time(9, 0)  # on the course's clock
+DEFAULT_WINDOW = timedelta(hours=12)
+DEFAULT_TIME_LIMIT = timedelta(minutes=25)
+
+
+def default_window(*, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
+    """(opens, closes) proposed for a new quiz: the next 9:00 in zone ``tz`` that is
+    still ahead of ``now``, for ``DEFAULT_WINDOW`` of real time (a night with a clock
+    change does not stretch or shrink it)."""
+    _aware("now", now)
+    local = now.astimezone(tz)
+    opens = datetime.combine(local.date(), DEFAULT_OPENING, tzinfo=tz)
+    if opens <= now:
+        opens = datetime.combine(local.date() + timedelta(days=1), DEFAULT_OPENING, tzinfo=tz)
+    return opens, (opens.astimezone(UTC) + DEFAULT_WINDOW).astimezone(tz)

@@ -20,10 +20,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from grader.django.models import Submission
-from questions.rendering import highlight_css, render_markdown
+from questions.rendering import render_markdown
 from quizsite.accounts import access, csvrows
-from quizsite.quizzes import actions, gradebook, grading, selectors, timing
-from quizsite.quizzes.forms import AddTimeForm, AnswerPointsForm, AutosaveForm, RunTestsForm
+from quizsite.quizzes import actions, gradebook, grading, presenters, selectors, timing
+from quizsite.quizzes.forms import (
+    AddTimeForm,
+    AnswerPointsForm,
+    AutosaveForm,
+    FlagForm,
+    RunTestsForm,
+)
 from quizsite.quizzes.models import Attempt, Quiz
 
 # Trial runs of the visible tests per student: enough to iterate, not enough to turn
@@ -176,6 +182,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not state["running"]:
         return redirect("quizzes:results", attempt_id=the_attempt.pk)
     _with_titles(state)
+    presenters.check_titles(the_attempt, state)
     quiz = the_attempt.quiz
     zone = selectors.user_timezone(request.user, quiz.course)
     return render(
@@ -185,10 +192,10 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "attempt": the_attempt,
             "quiz": quiz,
             "state": state,
+            "nav": presenters.navigation(state),
             "time_left_text": clock_text(state["seconds_left"]),
             "tzname": str(zone),
             "has_code": any(q["type"] == "code" for q in state["questions"]),
-            "highlight_css": highlight_css(),
         },
     )
 
@@ -304,6 +311,26 @@ def run_tests(request: HttpRequest, attempt_id: int, position: int) -> JsonRespo
 
 @json_login_required
 @require_POST
+def flag(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """Flag a question for review (or take the flag off), from the attempt page."""
+    the_attempt = selectors.attempt_for_student(request.user, attempt_id)
+    form = FlagForm.from_request(request)
+    if not form.is_valid():
+        return JsonResponse({"message": form.error_text()}, status=400)
+    try:
+        flagged = actions.flag_question(
+            the_attempt,
+            form.cleaned_data["position"],
+            form.cleaned_data["flagged"],
+            now=timezone.now(),
+        )
+    except actions.QuizError as error:
+        return JsonResponse({"message": error.message}, status=409)
+    return JsonResponse({"position": form.cleaned_data["position"], "flagged": flagged})
+
+
+@json_login_required
+@require_POST
 def check(request: HttpRequest, attempt_id: int, position: int) -> JsonResponse:
     """Homework: grade the saved answer to one question as one of its tries. The page
     then shows the try's result as the attempt page renders it."""
@@ -351,6 +378,7 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
     state = _with_titles(
         actions.attempt_view_state(the_attempt, now=now, for_staff=viewer_is_staff)
     )
+    presenters.review(the_attempt, state, for_staff=viewer_is_staff)
     quiz = the_attempt.quiz
     return render(
         request,
