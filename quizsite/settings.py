@@ -69,9 +69,24 @@ TEMPLATES = [
 
 DATABASES = {"default": env.get_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several processes (web + worker) share the file locally: wait on locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server's threads and the worker share the file locally; a class answering
+    # at once must queue, never fail with "database is locked":
+    # * WAL: readers go on while one connection writes (and it writes faster);
+    # * IMMEDIATE: a transaction takes the write lock when it begins. A deferred one
+    #   reads first and upgrades its lock later, and SQLite refuses that upgrade at
+    #   once (no waiting: it could deadlock) when another writer got in between;
+    # * timeout: how long a writer waits for the lock (the busy timeout), in seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# How often an open attempt page asks the server for the time left (besides on focus
+# and when the network returns), so time that staff add reaches an idle page.
+QUIZ_TIME_POLL_SECONDS = env.get_int("QUIZ_TIME_POLL_SECONDS", 30, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
