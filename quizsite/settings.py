@@ -84,6 +84,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    _sqlite_file = Path(DATABASES["default"]["NAME"])
+    if str(_sqlite_file) != ":memory:":
+        # Tests on SQLite use a file next to it: Django's default test database is in
+        # memory, where the live server shares one connection and nothing ever waits
+        # for the lock, so the browser tests would never meet what `make run` meets.
+        DATABASES["default"].setdefault("TEST", {}).setdefault(
+            "NAME", str(_sqlite_file.with_name(f"test_{_sqlite_file.name}"))
+        )
 # How often an open attempt page asks the server for the time left (besides on focus
 # and when the network returns), so time that staff add reaches an idle page.
 QUIZ_TIME_POLL_SECONDS = env.get_int("QUIZ_TIME_POLL_SECONDS", 30, minimum=1)
