@@ -41,7 +41,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: friendly 404/500 pages even with DEBUG on (quizsite/errorpages.py).
+    "quizsite.errorpages.FriendlyErrorPages",
 ]
+# With DEBUG on, show Django's debug pages (every URL for a 404, the traceback for a
+# 500) instead of the friendly ones a student sees; for a developer's own machine.
+DEBUG_ERROR_PAGES = env.get_bool("DEBUG_ERROR_PAGES", False)
 
 if not DEBUG:
     # Static files straight from gunicorn in production; runserver serves them locally.
