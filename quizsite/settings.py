@@ -41,7 +41,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: friendly 404/500 pages even with DEBUG on (quizsite/errorpages.py).
+    "quizsite.errorpages.FriendlyErrorPages",
 ]
+# With DEBUG on, show Django's debug pages (every URL for a 404, the traceback for a
+# 500) instead of the friendly ones a student sees; for a developer's own machine.
+DEBUG_ERROR_PAGES = env.get_bool("DEBUG_ERROR_PAGES", False)
 
 if not DEBUG:
     # Static files straight from gunicorn in production; runserver serves them locally.
@@ -69,9 +74,32 @@ TEMPLATES = [
 
 DATABASES = {"default": env.get_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several processes (web + worker) share the file locally: wait on locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server's threads and the worker share the file locally; a class answering
+    # at once must queue, never fail with "database is locked":
+    # * WAL: readers go on while one connection writes (and it writes faster);
+    # * IMMEDIATE: a transaction takes the write lock when it begins. A deferred one
+    #   reads first and upgrades its lock later, and SQLite refuses that upgrade at
+    #   once (no waiting: it could deadlock) when another writer got in between;
+    # * timeout: how long a writer waits for the lock (the busy timeout), in seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    _sqlite_file = Path(DATABASES["default"]["NAME"])
+    if str(_sqlite_file) != ":memory:":
+        # Tests on SQLite use a file next to it: Django's default test database is in
+        # memory, where the live server shares one connection and nothing ever waits
+        # for the lock, so the browser tests would never meet what `make run` meets.
+        DATABASES["default"].setdefault("TEST", {}).setdefault(
+            "NAME", str(_sqlite_file.with_name(f"test_{_sqlite_file.name}"))
+        )
+# How often an open attempt page asks the server for the time left (besides on focus
+# and when the network returns), so time that staff add reaches an idle page.
+QUIZ_TIME_POLL_SECONDS = env.get_int("QUIZ_TIME_POLL_SECONDS", 30, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

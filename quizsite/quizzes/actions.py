@@ -491,8 +491,10 @@ def submit_attempt(attempt: Attempt, *, now: datetime, by: str = SubmittedBy.STU
     if by == SubmittedBy.STUDENT:
         # The stored deadline may have moved (staff added time) since this object was read.
         attempt.refresh_from_db(fields=["deadline"])
-        if not timing.accepts_save(deadline=attempt.deadline, grace=attempt.quiz.grace, now=now):
-            by = SubmittedBy.TIMER  # the time ran out before the student's click reached us
+        # The time ran out before the student's click reached us: the timer's.
+        by = timing.submit_kind(
+            auto=False, deadline=attempt.deadline, grace=attempt.quiz.grace, now=now
+        )
     with transaction.atomic():
         claimed = (
             Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
@@ -505,6 +507,22 @@ def submit_attempt(attempt: Attempt, *, now: datetime, by: str = SubmittedBy.STU
             _grade_attempt(attempt, now)
     attempt.refresh_from_db()
     return attempt
+
+
+def submit_from_page(attempt: Attempt, *, auto: bool, now: datetime) -> Attempt:
+    """A submit request from the attempt page: the student's click, or the page's own
+    countdown at zero (``auto``). An automatic submit that arrives before the deadline
+    (the page's clock ran ahead, or staff moved the deadline since the page last
+    heard) is refused with ``QuizError`` and the attempt goes on."""
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return attempt
+    attempt.refresh_from_db(fields=["deadline"])
+    kind = timing.submit_kind(
+        auto=auto, deadline=attempt.deadline, grace=attempt.quiz.grace, now=now
+    )
+    if kind == "early":
+        raise QuizError(messages.NOT_TIME_UP_YET)
+    return submit_attempt(attempt, now=now, by=kind)
 
 
 def record_code_result(submission: Submission) -> int:
@@ -1029,6 +1047,7 @@ def attempt_view_state(
             "flagged": answer.flagged,
             "saved_at": _iso(answer.saved_at),
             "starter": content.starter_code(question),
+            "answered": grading.is_answered(answer.value, content.starter_code(question)),
             "has_visible_tests": bool(
                 question.code and any(not t.hidden for t in question.code.tests)
             ),

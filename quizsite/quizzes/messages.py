@@ -40,3 +40,8 @@ SAVED = "Saved."
 SAVED_IN_GRACE = "Saved (just after the deadline, within the grace period)."
 REGRADED = "Regraded with a corrected version of this question."
 REGRADE_OTHER_QUESTION = "That version belongs to another question."
+NOT_TIME_UP_YET = "The time is not up yet by the server's clock; the attempt goes on."
+# Told on the open attempt page (politely announced) when its deadline moves.
+TIME_ADDED = "Your TA added {added}: the quiz now ends at {ends_at}."
+TIME_LATER = "Your time was extended: the quiz now ends at {ends_at}."
+TIME_EARLIER = "Your end time was changed: the quiz now ends at {ends_at}."

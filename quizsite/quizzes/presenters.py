@@ -21,22 +21,12 @@ from quizsite.quizzes.models import AnswerReview, Attempt, AttemptQuestion, Quiz
 log = logging.getLogger(__name__)
 
 
-def is_answered(question_type: str, value: Any, starter: str = "") -> bool:
-    """Does the saved value count as an answer on the question list? Code that is still
-    the starter code does not."""
-    if grading.is_blank(value):
-        return False
-    if question_type == "code":
-        return value.strip() != (starter or "").strip()
-    return True
-
-
 def navigation(state: dict[str, Any]) -> dict[str, int]:
     """Mark each question of the attempt page answered or not and link it to its
     neighbours; returns the counts the question list shows."""
     questions = state["questions"]
     for index, q in enumerate(questions):
-        q["answered"] = is_answered(q["type"], q["value"], q.get("starter", ""))
+        q["answered"] = grading.is_answered(q["value"], q.get("starter", ""))
         q["previous"] = questions[index - 1]["position"] if index else None
         q["next"] = questions[index + 1]["position"] if index + 1 < len(questions) else None
     return {

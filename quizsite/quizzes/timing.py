@@ -124,3 +124,45 @@ def default_window(*, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
     if opens <= now:
         opens = datetime.combine(local.date() + timedelta(days=1), DEFAULT_OPENING, tzinfo=tz)
     return opens, (opens.astimezone(UTC) + DEFAULT_WINDOW).astimezone(tz)
+
+
+SubmitKind = Literal["student", "timer", "early"]
+
+
+def submit_kind(*, auto: bool, deadline: datetime, grace: timedelta, now: datetime) -> SubmitKind:
+    """Who a submit request counts as.
+
+    * the page's own countdown (``auto``) may submit only once the deadline has come
+      by the server's clock: before it, the page's clock was wrong or the deadline
+      moved (staff added time), so the request is refused (``early``) and the attempt
+      goes on;
+    * an automatic submit from the deadline on is the timer's;
+    * a student's click counts as theirs until ``deadline + grace`` inclusive (the
+      same cut-off as a save), and as the timer's after it.
+    """
+    _aware("deadline", deadline)
+    _aware("now", now)
+    if auto:
+        return "timer" if now >= deadline else "early"
+    return "student" if accepts_save(deadline=deadline, grace=grace, now=now) else "timer"
+
+
+DeadlineChange = Literal["added", "later", "earlier"]
+
+
+def deadline_change(
+    *, seen: datetime, deadline: datetime, seen_added: timedelta, added: timedelta
+) -> DeadlineChange | None:
+    """How the deadline moved since a page last saw it (``seen`` and the staff-added
+    time ``seen_added`` then): ``added`` when staff added time to this attempt (and
+    nothing else moved it back), ``later`` or ``earlier`` when the quiz or the
+    student's override changed, ``None`` when it has not moved. Sub-second
+    differences (a page's copy of the deadline is rounded to whole seconds) are no
+    change."""
+    _aware("seen", seen)
+    _aware("deadline", deadline)
+    if abs(deadline - seen) < timedelta(seconds=1):
+        return None
+    if added > seen_added and deadline > seen:
+        return "added"
+    return "later" if deadline > seen else "earlier"

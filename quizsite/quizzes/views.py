@@ -8,12 +8,14 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,7 +24,7 @@ from django_ratelimit.decorators import ratelimit
 from grader.django.models import Submission
 from questions.rendering import render_markdown
 from quizsite.accounts import access, csvrows
-from quizsite.quizzes import actions, gradebook, grading, presenters, selectors, timing
+from quizsite.quizzes import actions, gradebook, grading, messages, presenters, selectors, timing
 from quizsite.quizzes.forms import (
     AddTimeForm,
     AnswerPointsForm,
@@ -30,7 +32,7 @@ from quizsite.quizzes.forms import (
     FlagForm,
     RunTestsForm,
 )
-from quizsite.quizzes.models import Attempt, Quiz
+from quizsite.quizzes.models import Attempt, AttemptStatus, Quiz
 
 # Trial runs of the visible tests per student: enough to iterate, not enough to turn
 # the graders into someone's compute farm during a quiz for hundreds.
@@ -196,6 +198,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "time_left_text": clock_text(state["seconds_left"]),
             "tzname": str(zone),
             "has_code": any(q["type"] == "code" for q in state["questions"]),
+            "poll_seconds": settings.QUIZ_TIME_POLL_SECONDS,
         },
     )
 
@@ -255,26 +258,75 @@ def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
     return JsonResponse(body, status=status)
 
 
+@json_login_required
+@require_GET
+def time_left(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """The open attempt page's light poll (every ``QUIZ_TIME_POLL_SECONDS``, on focus
+    and when the network returns): the time left by the server's clock, and, when
+    the deadline moved since the deadline (``seen``) and staff-added seconds
+    (``added``) the page last knew, the sentence to announce. Reads one row; writes
+    nothing (expiry stays with the pages, the saves and the sweep)."""
+    the_attempt = selectors.attempt_for_student(request.user, attempt_id)
+    now = timezone.now()
+    running = the_attempt.status == AttemptStatus.IN_PROGRESS
+    body: dict[str, Any] = {
+        "running": running,
+        "seconds_left": timing.seconds_left(deadline=the_attempt.deadline, now=now)
+        if running
+        else 0,
+        "deadline": the_attempt.deadline.isoformat(),
+        "added_seconds": int(the_attempt.added_time.total_seconds()),
+    }
+    seen = parse_datetime(request.GET.get("seen", ""))
+    seen_added = request.GET.get("added", "")
+    if running and seen is not None and seen.tzinfo is not None and seen_added.isdigit():
+        change = timing.deadline_change(
+            seen=seen,
+            deadline=the_attempt.deadline,
+            seen_added=timedelta(seconds=int(seen_added)),
+            added=the_attempt.added_time,
+        )
+        if change is not None:
+            zone = selectors.user_timezone(request.user, the_attempt.quiz.course)
+            ends_at = timezone.localtime(the_attempt.deadline, zone).strftime("%H:%M:%S")
+            added = the_attempt.added_time - timedelta(seconds=int(seen_added))
+            body["change"] = change
+            body["ends_at"] = ends_at
+            body["message"] = TIME_CHANGE[change].format(
+                added=duration_text(added), ends_at=ends_at.removesuffix(":00")
+            )
+    return JsonResponse(body)
+
+
+TIME_CHANGE = {
+    "added": messages.TIME_ADDED,
+    "later": messages.TIME_LATER,
+    "earlier": messages.TIME_EARLIER,
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     the_attempt = selectors.attempt_for_student(request.user, attempt_id)
     now = timezone.now()
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        # The page's own countdown submits with auto=1 when it reaches zero; it counts as
-        # the timer's only if the server agrees the time is up.
-        timed_out = request.POST.get("auto") == "1" and (
-            timing.seconds_left(deadline=the_attempt.deadline, now=now) == 0
-        )
-        actions.submit_attempt(the_attempt, now=now, by="timer" if timed_out else "student")
+        # The page's own countdown submits with auto=1 when it reaches zero; the server
+        # refuses it before the deadline (409, the page carries on).
+        try:
+            actions.submit_from_page(the_attempt, auto=request.POST.get("auto") == "1", now=now)
+        except actions.QuizError as error:
+            left = timing.seconds_left(deadline=the_attempt.deadline, now=now)
+            return JsonResponse(
+                {"submitted": False, "early": True, "message": error.message, "seconds_left": left},
+                status=409,
+            )
         return redirect("quizzes:results", attempt_id=the_attempt.pk)
     state = actions.attempt_view_state(the_attempt, now=now)
     if not state["running"]:
         return redirect("quizzes:results", attempt_id=the_attempt.pk)
     unanswered = [
-        number
-        for number, q in enumerate(state["questions"], start=1)
-        if grading.is_blank(q["value"])
+        number for number, q in enumerate(state["questions"], start=1) if not q["answered"]
     ]
     return render(
         request,

@@ -38,8 +38,10 @@
       case "code": {
         const cm = section.querySelector(".CodeMirror");
         const text = cm && cm.CodeMirror ? cm.CodeMirror.getValue() : section.querySelector("textarea").value;
-        // Code still equal to the starter code is not an answer yet.
-        return text.trim() === (section.dataset.starter || "").trim() ? "" : text;
+        // Code still equal to the starter code is not an answer yet: the rule of
+        // grading.is_answered on the server (ASCII whitespace aside), as attempt.js has it.
+        const squash = (t) => t.replace(/[ \t\n\r\f\v]+/g, "");
+        return squash(text) === squash(section.dataset.starter || "") ? "" : text;
       }
       default: {
         const input = section.querySelector(".answer-input");
