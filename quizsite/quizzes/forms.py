@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from quizsite.accounts.forms import WallClockField, in_zone, wall_clock
 from quizsite.accounts.models import Course
+from quizsite.quizzes import messages
 from quizsite.quizzes.models import Quiz
 
 
@@ -34,17 +35,39 @@ class _JsonBodyForm(forms.Form):
             payload = None
         if not isinstance(payload, dict):
             return cls(data={})
+        if not _encodable(payload):
+            # JSON may escape a lone surrogate ("\\ud800"): Python decodes it, but no
+            # database or file takes it. Refused here, before anything stores it.
+            form = cls(data={})
+            form.not_unicode = True
+            return form
         data: dict[str, Any] = {k: v for k, v in payload.items() if k not in cls.json_fields}
         for name in cls.json_fields:
             # Kept as JSON text for forms.JSONField, which decodes and validates it.
             data[name] = json.dumps(payload.get(name))
         return cls(data=data)
 
+    not_unicode = False
+
+    def is_valid(self) -> bool:
+        return not self.not_unicode and super().is_valid()
+
     def error_text(self) -> str:
+        if self.not_unicode:
+            return messages.NOT_UNICODE
         for field, errors in self.errors.items():
             label = "request" if field == "__all__" else field
             return f"Invalid {label}: {errors[0]}"
         return "Invalid request."
+
+
+def _encodable(payload: Any) -> bool:
+    """Is every string of a decoded JSON document valid Unicode (no lone surrogate)?"""
+    try:
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class AutosaveForm(_JsonBodyForm):
