@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from quizsite.accounts import access
 from quizsite.accounts.forms import RosterUploadForm
-from quizsite.accounts.models import Course, Membership
+from quizsite.accounts.models import Membership
 from quizsite.accounts.roster import import_roster
 
 
@@ -25,15 +25,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def roster(request: HttpRequest, course_code: str) -> HttpResponse:
-    course = get_object_or_404(Course, code=course_code)
-    access.require_staff(request.user, course)
+    course = access.course_for_staff(request.user, course_code)
     form = RosterUploadForm()
     errors: list[str] = []
     if request.method == "POST":
-        access.require_staff(request.user, course)
         form = RosterUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            report = import_roster(course, form.cleaned_data["csv_file"])
+            report = import_roster(course, form.cleaned_data["csv_file"], by=request.user)
             if report.ok:
                 messages.success(
                     request,
