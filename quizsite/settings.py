@@ -143,6 +143,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Rate limits count with incr(), which this backend implements as a set()
+            # with the default timeout: it must outlast the longest window (an hour).
+            "TIMEOUT": 3600,
         }
     }
 RATELIMIT_USE_CACHE = "default"

@@ -1,10 +1,12 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from quizsite.accounts import access
-from quizsite.accounts.forms import RosterUploadForm
+from quizsite.accounts import access, throttle
+from quizsite.accounts import messages as refusals
+from quizsite.accounts.forms import PasswordResetForm, RosterUploadForm
 from quizsite.accounts.models import Membership
 from quizsite.accounts.roster import import_roster
 
@@ -50,3 +52,43 @@ def roster(request: HttpRequest, course_code: str) -> HttpResponse:
         "accounts/roster.html",
         {"course": course, "members": members, "form": form, "errors": errors},
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, throttled per account and per address (``throttle``): once too
+    many passwords failed, even the right one waits, and the page says how long."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        wait = throttle.login_wait(request)
+        if wait:
+            when = throttle.try_again_text(wait)
+            context = self.get_context_data(
+                form=self.get_form(), throttled=refusals.LOGIN_THROTTLED.format(when=when)
+            )
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        throttle.count_login_failure(self.request)
+        return super().form_invalid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, for accounts without a usable password too (roster
+    imports), throttled per e-mail address and per address asking."""
+
+    form_class = PasswordResetForm
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        wait = throttle.reset_wait(request)
+        if wait:
+            when = throttle.try_again_text(wait)
+            context = self.get_context_data(
+                form=self.get_form(), throttled=refusals.RESET_THROTTLED.format(when=when)
+            )
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
