@@ -54,6 +54,15 @@ def roster(request: HttpRequest, course_code: str) -> HttpResponse:
     )
 
 
+def _throttled(view, wait: int, message: str) -> HttpResponse:
+    """The form page again, 429, saying when to try again (and Retry-After)."""
+    when = throttle.try_again_text(wait)
+    context = view.get_context_data(form=view.get_form(), throttled=message.format(when=when))
+    response = view.render_to_response(context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 class LoginView(auth_views.LoginView):
     """Django's login, throttled per account and per address (``throttle``): once too
     many passwords failed, even the right one waits, and the page says how long."""
@@ -61,13 +70,7 @@ class LoginView(auth_views.LoginView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         wait = throttle.login_wait(request)
         if wait:
-            when = throttle.try_again_text(wait)
-            context = self.get_context_data(
-                form=self.get_form(), throttled=refusals.LOGIN_THROTTLED.format(when=when)
-            )
-            response = self.render_to_response(context, status=429)
-            response["Retry-After"] = str(wait)
-            return response
+            return _throttled(self, wait, refusals.LOGIN_THROTTLED)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form) -> HttpResponse:
@@ -84,11 +87,5 @@ class PasswordResetView(auth_views.PasswordResetView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         wait = throttle.reset_wait(request)
         if wait:
-            when = throttle.try_again_text(wait)
-            context = self.get_context_data(
-                form=self.get_form(), throttled=refusals.RESET_THROTTLED.format(when=when)
-            )
-            response = self.render_to_response(context, status=429)
-            response["Retry-After"] = str(wait)
-            return response
+            return _throttled(self, wait, refusals.RESET_THROTTLED)
         return super().post(request, *args, **kwargs)
