@@ -21,7 +21,7 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from grader.django.models import Submission
-from questions.rendering import highlight_css, render_markdown
+from questions.rendering import render_markdown
 from quizsite.accounts import access, csvrows
 from quizsite.quizzes import actions, gradebook, grading, selectors, timing
 from quizsite.quizzes.forms import AddTimeForm, AnswerPointsForm, AutosaveForm, RunTestsForm
@@ -197,7 +197,6 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "time_left_text": clock_text(state["seconds_left"]),
             "tzname": str(zone),
             "has_code": any(q["type"] == "code" for q in state["questions"]),
-            "highlight_css": highlight_css(),
         },
     )
 
