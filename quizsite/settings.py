@@ -150,6 +150,10 @@ else:
         }
     }
 RATELIMIT_USE_CACHE = "default"
+# Behind a proxy every request comes from the proxy's address: name the header the
+# proxy puts the client's address in (e.g. HTTP_X_REAL_IP), or per-address limits
+# (logins, password resets) would count the whole site as one address.
+RATELIMIT_IP_META_KEY = env.get_str("RATELIMIT_IP_META_KEY", "") or None
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Celery: Redis in production; locally an embedded filesystem broker, so a real worker
