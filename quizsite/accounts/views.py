@@ -38,7 +38,13 @@ def roster(request: HttpRequest, course_code: str) -> HttpResponse:
                 messages.success(
                     request,
                     f"Imported: {report.created_users} new account(s), {report.enrolled} "
-                    f"enrolment(s), {report.updated} role change(s).",
+                    f"enrolment(s), {report.updated} role change(s)."
+                    + (
+                        " New accounts choose their password with “Forgot your password?”"
+                        " on the login page, using the email address imported."
+                        if report.created_users
+                        else ""
+                    ),
                 )
                 return redirect("accounts:roster", course_code=course.code)
             errors = report.errors

@@ -36,3 +36,14 @@ def test_it_sends_nothing_to_an_inactive_account(client, course, settings):
     User.objects.filter(username="ada").update(is_active=False)
     client.post("/accounts/password_reset/", {"email": "ada@example.edu"})
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_it_tells_staff_how_new_accounts_get_their_password(client_for, instructor, course):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("r.csv", b"username,email,role\nada,ada@example.edu,student\n")
+    page = client_for(instructor).post(
+        f"/courses/{course.code}/roster/", {"csv_file": upload}, follow=True
+    )
+    assert "New accounts choose their password with" in page.content.decode()
