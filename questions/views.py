@@ -23,7 +23,7 @@ from questions import actions
 from questions import format as qformat
 from questions.forms import PreviewCodeForm
 from questions.models import Question, QuestionVersion
-from questions.rendering import highlight_css, inline_html, option_order, render_markdown
+from questions.rendering import inline_html, option_order, render_markdown
 from questions.scoring import score_answer
 from questions.versions import load_version
 from quizsite.accounts import access
@@ -226,7 +226,6 @@ def _context(
         "outcome": outcome,
         "variant_error": variant_error,
         "code_error": code_error,
-        "highlight_css": highlight_css(),
         "reference_html": render_markdown(f"```python\n{code.reference_source}\n```")
         if code
         else "",

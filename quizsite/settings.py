@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last: friendly 404/500 pages even with DEBUG on (quizsite/errorpages.py).
     "quizsite.errorpages.FriendlyErrorPages",
 ]
@@ -171,9 +172,16 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Rate limits count with incr(), which this backend implements as a set()
+            # with the default timeout: it must outlast the longest window (an hour).
+            "TIMEOUT": 3600,
         }
     }
 RATELIMIT_USE_CACHE = "default"
+# Behind a proxy every request comes from the proxy's address: name the header the
+# proxy puts the client's address in (e.g. HTTP_X_REAL_IP), or per-address limits
+# (logins, password resets) would count the whole site as one address.
+RATELIMIT_IP_META_KEY = env.get_str("RATELIMIT_IP_META_KEY", "") or None
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Celery: Redis in production; locally an embedded filesystem broker, so a real worker
@@ -258,6 +266,27 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.get_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", 
 SECURE_HSTS_PRELOAD = env.get_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) on every response that does not set its own
+# (report downloads do: nothing in them may run). Scripts and styles only from our
+# own static files: no inline <script>, <style> or style="" anywhere, so text that
+# slipped past the sanitiser still could not run or restyle a page. Data for scripts
+# goes in json_script blocks (JSON, not script) or data- attributes.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -21,7 +21,7 @@ from grader.django.models import Submission
 from questions import format as qformat
 from questions.models import Question, QuestionVersion
 from quizsite.accounts import access
-from quizsite.quizzes import content, grading, messages, timing
+from quizsite.quizzes import content, grading, history, messages, timing
 from quizsite.quizzes.models import (
     Answer,
     AnswerRevision,
@@ -300,12 +300,7 @@ def save_answer(
         answer = aq.answer
         in_time = timing.accepts_save(deadline=locked.deadline, grace=locked.quiz.grace, now=now)
         if locked.status != AttemptStatus.IN_PROGRESS or not in_time:
-            LateSave.objects.create(
-                attempt_question=aq,
-                value=value,
-                received_at=now,
-                reason="late" if not in_time else "submitted",
-            )
+            _log_refused(aq, value, now, "late" if not in_time else "submitted")
             expire = locked.status == AttemptStatus.IN_PROGRESS
             result = SaveResult(
                 accepted=False,
@@ -319,11 +314,13 @@ def save_answer(
                 value = content.normalise_value(aq.question_version.question.type, value)
             except ValueError:
                 raise QuizError(messages.BAD_VALUE) from None
+            try:
+                value = content.offered_value(_shown(aq), aq.seed, value)
+            except ValueError:
+                raise QuizError(messages.NOT_AN_OPTION) from None
             in_grace = now > locked.deadline
             if _changed_elsewhere(answer, value, base_revision, client):
-                LateSave.objects.create(
-                    attempt_question=aq, value=value, received_at=now, reason="conflict"
-                )
+                _log_refused(aq, value, now, "conflict")
                 return SaveResult(
                     accepted=False,
                     late=False,
@@ -348,6 +345,7 @@ def save_answer(
                     in_grace=in_grace,
                     client=client,
                 )
+                history.thin_revisions(answer.pk, answer.revision, now=now)
             result = SaveResult(
                 accepted=True,
                 late=False,
@@ -359,6 +357,19 @@ def save_answer(
     if expire:
         expire_if_due(locked, now=now)
     return result
+
+
+def _log_refused(aq: AttemptQuestion, value: Any, now: datetime, reason: str) -> None:
+    kept = history.refused_copy(value)
+    LateSave.objects.create(
+        attempt_question=aq,
+        value=kept.value,
+        truncated=kept.truncated,
+        size=kept.size,
+        sha256=kept.sha256,
+        received_at=now,
+        reason=reason,
+    )
 
 
 def _changed_elsewhere(answer: Answer, value: Any, base: int | None, client: str) -> bool:

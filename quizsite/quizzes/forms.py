@@ -13,8 +13,10 @@ from django.http import HttpRequest
 
 from quizsite.accounts.forms import WallClockField, in_zone, wall_clock
 from quizsite.accounts.models import Course
-from quizsite.quizzes import timing
+from quizsite.quizzes import messages, timing
 from quizsite.quizzes.models import Quiz
+
+NOT_A_JSON_OBJECT = "Invalid request: the body is not a JSON object."
 
 
 class _JsonBodyForm(forms.Form):
@@ -31,21 +33,48 @@ class _JsonBodyForm(forms.Form):
                 payload = json.loads(request.body or b"null")
             else:
                 payload = json.loads(request.POST.get("payload", "null"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: JSON nested deeper than the parser goes ("[" * 100000).
             payload = None
         if not isinstance(payload, dict):
-            return cls(data={})
+            return cls.refused(NOT_A_JSON_OBJECT)
+        if not _encodable(payload):
+            # JSON may escape a lone surrogate ("\\ud800"): Python decodes it, but no
+            # database or file takes it. Refused here, before anything stores it.
+            return cls.refused(messages.NOT_UNICODE)
         data: dict[str, Any] = {k: v for k, v in payload.items() if k not in cls.json_fields}
         for name in cls.json_fields:
             # Kept as JSON text for forms.JSONField, which decodes and validates it.
             data[name] = json.dumps(payload.get(name))
         return cls(data=data)
 
+    refusal = ""  # why the body itself was refused, before any field
+
+    @classmethod
+    def refused(cls, refusal: str) -> _JsonBodyForm:
+        form = cls(data={})
+        form.refusal = refusal
+        return form
+
+    def is_valid(self) -> bool:
+        return not self.refusal and super().is_valid()
+
     def error_text(self) -> str:
+        if self.refusal:
+            return self.refusal
         for field, errors in self.errors.items():
             label = "request" if field == "__all__" else field
             return f"Invalid {label}: {errors[0]}"
         return "Invalid request."
+
+
+def _encodable(payload: Any) -> bool:
+    """Is every string of a decoded JSON document valid Unicode (no lone surrogate)?"""
+    try:
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class AutosaveForm(_JsonBodyForm):

@@ -20,6 +20,11 @@ NOTHING_TO_GRADE = "Save an answer before asking for it to be graded."
 ADD_TIME_POSITIVE = "Add a positive number of minutes."
 ADD_TIME_FINISHED = "This attempt is already submitted; time can only be added to a running one."
 BAD_VALUE = "This answer is not in the expected form for this question."
+NOT_AN_OPTION = "This answer is not one of the options shown for this question; choose among them."
+NOT_UNICODE = (
+    "This text holds characters that are not valid Unicode (UTF-8) and cannot be saved; "
+    "retype or paste it again."
+)
 QUESTION_UNAVAILABLE = (
     "This question cannot be shown right now. The course staff have been notified and "
     "will decide how it counts; answer the others as usual."

@@ -379,7 +379,13 @@ class LateSave(models.Model):
     attempt_question = models.ForeignKey(
         AttemptQuestion, on_delete=models.CASCADE, related_name="late_saves"
     )
+    # The value sent, or the first characters of its JSON text when it was longer than
+    # any answer may be (``history.refused_copy``): a refused request cannot grow the
+    # table by more than that.
     value = models.JSONField(null=True, blank=True)
+    truncated = models.BooleanField(default=False)
+    size = models.PositiveIntegerField(default=0)  # characters of the value's JSON text
+    sha256 = models.CharField(max_length=64, blank=True)  # of the whole JSON text
     received_at = models.DateTimeField()
     reason = models.CharField(max_length=20, blank=True)
 

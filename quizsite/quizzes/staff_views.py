@@ -139,7 +139,10 @@ def quiz_statistics(request: HttpRequest, course_code: str, quiz_id: int) -> Htt
         question["title_html"] = render_title(question["title"])
         for row in question["rows"]:
             for option in row.get("options", ()):
-                option["html"] = content.inline_html(option["text"])
+                # Options are the bank's Markdown; a stored value that is no option
+                # shown is a student's own text and stays plain (the template escapes it).
+                if not option["unknown"]:
+                    option["html"] = content.inline_html(option["text"])
     return render(
         request,
         "quizzes/statistics.html",

@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from grader.django.models import Submission
@@ -37,12 +38,20 @@ from quizsite.quizzes.models import Attempt, AttemptStatus, Quiz
 # Trial runs of the visible tests per student: enough to iterate, not enough to turn
 # the graders into someone's compute farm during a quiz for hundreds.
 RUN_TESTS_RATE = "6/m"
+# Autosaves per student and attempt: the page saves a choice at once and typing after a
+# second's pause, far below this; a script that saves many times a second would fill
+# the revision history (``history`` thins it, this bounds how fast it grows).
+AUTOSAVE_RATE = "30/m"
 
 # What the pages' scripts show when the request itself fails (refusals by the quiz's
 # rules come from ``messages.py`` through ``QuizError``).
 SESSION_ENDED = "Your session has ended. Log in again."
 RUN_TESTS_LIMITED = "You ran the tests several times just now. Wait a minute and try again."
 RUN_FAILED = "The tests could not be run. This is not your fault; try again."
+AUTOSAVE_LIMITED = (
+    "Saving is paused for a few seconds because this page sent many saves at once. "
+    "Your answer is kept on this page and saved automatically."
+)
 
 
 def render_text(text: str) -> str:
@@ -210,10 +219,35 @@ def clock_text(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def _autosave_wait(request: HttpRequest, attempt_id: int) -> int:
+    """Seconds until this student may save to this attempt again (0: now). Counted per
+    student and attempt, so nobody can use up someone else's saves."""
+    usage = get_usage(
+        request,
+        group="quizzes.autosave",
+        key=lambda _group, req: f"{req.user.pk}:{attempt_id}",
+        rate=AUTOSAVE_RATE,
+        method="POST",
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return 0
+    # The window's last second still belongs to it: the count starts afresh one after.
+    return max(0, usage["time_left"]) + 1
+
+
 @json_login_required
 @require_POST
 def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
     the_attempt = selectors.attempt_for_student(request.user, attempt_id)
+    wait = _autosave_wait(request, the_attempt.pk)
+    if wait:
+        response = JsonResponse(
+            {"accepted": False, "late": False, "message": AUTOSAVE_LIMITED, "retry_after": wait},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
     form = AutosaveForm.from_request(request)
     if not form.is_valid():
         return JsonResponse(

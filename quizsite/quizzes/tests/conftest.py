@@ -126,6 +126,15 @@ title = "doubles a negative number"
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate limits count in the cache, which outlives a test's database rollback (and
+    # its reused ids): every test starts with none used.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # The personas get real passwords; the default hasher spends most of a test on them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
