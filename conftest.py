@@ -128,6 +128,17 @@ def client_for(client):
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push({
+    directive: e.effectiveDirective, blocked: e.blockedURI || "inline",
+    source: e.sourceFile || "", line: e.lineNumber || 0, sample: e.sample || "",
+  });
+}, true);
+"""
+
+
 def chromium_paths() -> tuple[str, str] | None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
@@ -164,6 +175,10 @@ def chromium():
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(paths[1]), options=options)
     driver.set_page_load_timeout(30)
+    # Every document records the Content-Security-Policy violations it meets, from its
+    # first byte on (a listener added after loading would miss those of the load);
+    # browser.audit() reports them.
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_LISTENER})
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
@@ -201,11 +216,23 @@ def browser(chromium, live_server):
             chromium.save_screenshot(str(path))
             return path
 
+        def csp_violations(self) -> list[str]:
+            """The Content-Security-Policy violations the page met since it loaded: one
+            line each, naming the directive, what was blocked and where."""
+            found = chromium.execute_script("return window.__cspViolations || [];")
+            return [
+                f"csp ({v['directive']}): blocked {v['blocked']} at {v['source']}:{v['line']}"
+                + (f" ({v['sample']})" if v["sample"] else "")
+                for v in found
+            ]
+
         def audit(self) -> list[str]:
             """Run axe-core (WCAG 2.1 A and AA rules) on the page as it is now: one line
-            per serious or critical violation, naming the rule and the elements."""
+            per serious or critical violation, naming the rule and the elements; and
+            one per Content-Security-Policy violation the page met."""
             if not AXE.is_file():
                 pytest.skip("axe-core is not installed (npm ci)")
+            blocked = self.csp_violations()
             chromium.execute_script(AXE.read_text())
             result = chromium.execute_async_script(
                 """
@@ -218,7 +245,7 @@ def browser(chromium, live_server):
                   .catch((e) => done([{id: "axe-error", impact: "critical", help: String(e), nodes: []}]));
                 """
             )
-            return [
+            return blocked + [
                 f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'])}"
                 for v in result
                 if v["impact"] in ("serious", "critical")

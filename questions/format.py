@@ -10,8 +10,8 @@ Parameterised variants (an extension of the contract): a question may carry
     generator = "variants.py"
 
 naming a file beside ``question.toml`` that defines ``generate(rng) -> dict`` of plain
-values. ``{{ name }}`` placeholders in the prompt, the options, answer/answers, test
-``expr`` and ``raises`` expressions are replaced by ``str(value)``; ``{{ name!r }}``
+values. ``{{ name }}`` placeholders in the prompt, the explanation, the options, answer/answers,
+test ``expr`` and ``raises`` expressions are replaced by ``str(value)``; ``{{ name!r }}``
 inserts ``repr(value)`` (handy in expressions). A placeholder that is the whole of a
 numeric ``answer`` keeps the value's type. ``instantiate(question, seed)`` returns the
 variant for a seed; a code question's test drivers also see the values as the global
@@ -20,8 +20,10 @@ git like settings, so it runs on the trusted side (the worker, the import comman
 no sandbox; what it returns must be plain data and is checked.
 
 Other extensions: ``[[tests]]`` and ``[[checks]]`` take an optional ``name`` (default:
-the case name, ``test-N`` or ``<kind>-N``); an empty ``bank.toml`` marks a bank's root
-so a package loaded on its own gets its full id.
+the case name, ``test-N`` or ``<kind>-N``) and an optional ``title``, the words a student
+reads for it on the results page ("counts every call"); an optional ``explanation``
+(Markdown) says why the answer is right, shown when the quiz's review options allow; an
+empty ``bank.toml`` marks a bank's root so a package loaded on its own gets its full id.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ TYPES = ("choice", "multi", "numeric", "text", "code")
 CHECK_KINDS = ("bytecode", "scope", "flags", "raises", "performance")
 GROWTH_CLASSES = ("constant", "logarithmic", "linear", "linearithmic", "quadratic")
 
-_COMMON_KEYS = {"title", "type", "prompt", "points", "topics", "variants"}
+_COMMON_KEYS = {"title", "type", "prompt", "points", "topics", "variants", "explanation"}
 _TYPE_KEYS = {
     "choice": {"options", "answer", "shuffle"},
     "multi": {"options", "answers", "shuffle"},
@@ -52,8 +54,8 @@ _TYPE_KEYS = {
     "code": {"code", "tests", "checks"},
 }
 _CODE_KEYS = {"entry", "reference", "starter", "cases", "cpu_seconds", "memory_mb"}
-_TEST_KEYS = {"name", "expr", "case", "hidden", "points", "tolerance"}
-_CHECK_COMMON = {"kind", "name", "points", "feedback", "target"}
+_TEST_KEYS = {"name", "title", "expr", "case", "hidden", "points", "tolerance"}
+_CHECK_COMMON = {"kind", "name", "title", "points", "feedback", "target"}
 _CHECK_KEYS = {
     "bytecode": {"require", "forbid", "max_instructions", "calls_forbidden"},
     "scope": {"locals", "cellvars", "freevars", "names"},
@@ -107,6 +109,13 @@ class TestSpec:
     hidden: bool
     points: float
     tolerance: float | None  # relative tolerance for floats/arrays; None: 1e-9
+    # What a student reads for this test ("counts every call"); "" when not authored.
+    # Display only: ``name`` stays the key of the result (and seeds the driver).
+    title: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.title or self.name
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,11 @@ class CheckSpec:
     # {"require": [...], "forbid": [...]}; performance also gets "baseline" = "reference"
     # when absent.
     options: dict[str, Any] = field(default_factory=dict, hash=False)
+    title: str = ""  # what a student reads for this check; "" when not authored
+
+    @property
+    def label(self) -> str:
+        return self.title or self.name
 
 
 @dataclass(frozen=True)
@@ -165,6 +179,7 @@ class Question:
     code: CodeSpec | None = None
     variants: VariantSpec | None = None
     seed: int | None = None  # set on an instantiated variant
+    explanation: str = ""  # Markdown: why the answer is right (for the review after a quiz)
     variant: dict[str, Any] | None = field(default=None, hash=False)
 
     @property
@@ -368,6 +383,10 @@ def _parse(raw: dict[str, Any], d: Path, qid: str, c: _Collector) -> Question | 
     prompt = raw.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
         c.add("prompt", "is required and must be a non-empty string")
+    explanation = raw.get("explanation", "")
+    if not isinstance(explanation, str):
+        c.add("explanation", "must be a string (Markdown)")
+        explanation = ""
     topics = raw.get("topics", [])
     if not _str_list(topics):
         c.add("topics", "must be a list of strings")
@@ -464,6 +483,7 @@ def _parse(raw: dict[str, Any], d: Path, qid: str, c: _Collector) -> Question | 
         content_hash=content_hash(d),
         path=str(d),
         variants=variants,
+        explanation=explanation.strip(),
         **kw,
     )
     if variants is None:
@@ -626,6 +646,7 @@ def _parse_tests(
         if not isinstance(name, str) or not name.strip():
             c.add(p + "name", "must be a non-empty string")
             name = f"test-{i}"
+        title = _title(t, p, c)
         out.append(
             TestSpec(
                 name=name,
@@ -634,9 +655,22 @@ def _parse_tests(
                 hidden=hidden,
                 points=float(pts),
                 tolerance=None if tol is None else float(tol),
+                title=title,
             )
         )
     return out
+
+
+TITLE_MAX = 120  # a check's title is one line in a list
+
+
+def _title(table: dict[str, Any], p: str, c: _Collector) -> str:
+    """A test's or check's optional ``title``: one short line of plain text."""
+    title = table.get("title", "")
+    if not isinstance(title, str) or "\n" in title.strip() or len(title) > TITLE_MAX:
+        c.add(p + "title", f"must be one line of text, at most {TITLE_MAX} characters")
+        return ""
+    return title.strip()
 
 
 def _check_expr(expr: str, key: str, c: _Collector, where: str = "") -> None:
@@ -681,9 +715,10 @@ def _parse_checks(
         if not isinstance(name, str) or not name.strip():
             c.add(p + "name", "must be a non-empty string")
             name = f"{kind}-{i}"
+        title = _title(t, p, c)
         options = {k: t[k] for k in _CHECK_KEYS[kind] if k in t}
         _validate_options(kind, options, p, d, cases, case_names, c)
-        out.append(CheckSpec(kind, name, float(pts), feedback, target, options))
+        out.append(CheckSpec(kind, name, float(pts), feedback, target, options, title))
     return out
 
 
@@ -791,7 +826,11 @@ def _plain(v: Any) -> bool:
 
 def _check_placeholders(raw: dict[str, Any], c: _Collector) -> None:
     """Placeholders need a [variants] generator: report each one found without it."""
-    strings: list[tuple[str, Any]] = [("prompt", raw.get("prompt")), ("answer", raw.get("answer"))]
+    strings: list[tuple[str, Any]] = [
+        ("prompt", raw.get("prompt")),
+        ("answer", raw.get("answer")),
+        ("explanation", raw.get("explanation")),
+    ]
     for key in ("options", "answers"):
         if isinstance(raw.get(key), list):
             strings += [(f"{key}[{i}]", v) for i, v in enumerate(raw[key], 1)]
@@ -872,6 +911,7 @@ def instantiate(question: Question, seed: int) -> Question:
 
     changes: dict[str, Any] = {
         "prompt": sub("prompt", question.prompt),
+        "explanation": sub("explanation", question.explanation),
         "options": tuple(sub(f"options[{i}]", o) for i, o in enumerate(question.options, 1)),
         "answer": sub("answer", question.answer),
         "answers": tuple(sub(f"answers[{i}]", a) for i, a in enumerate(question.answers, 1)),

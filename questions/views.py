@@ -23,7 +23,7 @@ from questions import actions
 from questions import format as qformat
 from questions.forms import PreviewCodeForm
 from questions.models import Question, QuestionVersion
-from questions.rendering import highlight_css, inline_html, option_order, render_markdown
+from questions.rendering import inline_html, option_order, render_markdown
 from questions.scoring import score_answer
 from questions.versions import load_version
 from quizsite.accounts import access
@@ -214,6 +214,7 @@ def _context(
         "question": question,
         "seed": seed,
         "prompt_html": render_markdown(question.prompt),
+        "explanation_html": render_markdown(question.explanation) if question.explanation else "",
         "choices": [
             {"value": o, "html": inline_html(o)}
             for o in (option_order(question, seed) if question.options else [])
@@ -225,7 +226,6 @@ def _context(
         "outcome": outcome,
         "variant_error": variant_error,
         "code_error": code_error,
-        "highlight_css": highlight_css(),
         "reference_html": render_markdown(f"```python\n{code.reference_source}\n```")
         if code
         else "",

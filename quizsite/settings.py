@@ -41,7 +41,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: friendly 404/500 pages even with DEBUG on (quizsite/errorpages.py).
+    "quizsite.errorpages.FriendlyErrorPages",
 ]
+# With DEBUG on, show Django's debug pages (every URL for a 404, the traceback for a
+# 500) instead of the friendly ones a student sees; for a developer's own machine.
+DEBUG_ERROR_PAGES = env.get_bool("DEBUG_ERROR_PAGES", False)
 
 if not DEBUG:
     # Static files straight from gunicorn in production; runserver serves them locally.
@@ -69,9 +75,32 @@ TEMPLATES = [
 
 DATABASES = {"default": env.get_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several processes (web + worker) share the file locally: wait on locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server's threads and the worker share the file locally; a class answering
+    # at once must queue, never fail with "database is locked":
+    # * WAL: readers go on while one connection writes (and it writes faster);
+    # * IMMEDIATE: a transaction takes the write lock when it begins. A deferred one
+    #   reads first and upgrades its lock later, and SQLite refuses that upgrade at
+    #   once (no waiting: it could deadlock) when another writer got in between;
+    # * timeout: how long a writer waits for the lock (the busy timeout), in seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    _sqlite_file = Path(DATABASES["default"]["NAME"])
+    if str(_sqlite_file) != ":memory:":
+        # Tests on SQLite use a file next to it: Django's default test database is in
+        # memory, where the live server shares one connection and nothing ever waits
+        # for the lock, so the browser tests would never meet what `make run` meets.
+        DATABASES["default"].setdefault("TEST", {}).setdefault(
+            "NAME", str(_sqlite_file.with_name(f"test_{_sqlite_file.name}"))
+        )
+# How often an open attempt page asks the server for the time left (besides on focus
+# and when the network returns), so time that staff add reaches an idle page.
+QUIZ_TIME_POLL_SECONDS = env.get_int("QUIZ_TIME_POLL_SECONDS", 30, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -143,9 +172,16 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Rate limits count with incr(), which this backend implements as a set()
+            # with the default timeout: it must outlast the longest window (an hour).
+            "TIMEOUT": 3600,
         }
     }
 RATELIMIT_USE_CACHE = "default"
+# Behind a proxy every request comes from the proxy's address: name the header the
+# proxy puts the client's address in (e.g. HTTP_X_REAL_IP), or per-address limits
+# (logins, password resets) would count the whole site as one address.
+RATELIMIT_IP_META_KEY = env.get_str("RATELIMIT_IP_META_KEY", "") or None
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Celery: Redis in production; locally an embedded filesystem broker, so a real worker
@@ -230,6 +266,27 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.get_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", 
 SECURE_HSTS_PRELOAD = env.get_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) on every response that does not set its own
+# (report downloads do: nothing in them may run). Scripts and styles only from our
+# own static files: no inline <script>, <style> or style="" anywhere, so text that
+# slipped past the sanitiser still could not run or restyle a page. Data for scripts
+# goes in json_script blocks (JSON, not script) or data- attributes.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

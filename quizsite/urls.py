@@ -5,6 +5,13 @@ from quizsite.accounts import views as account_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    # Throttled versions of two of Django's pages, ahead of the rest of them.
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/password_reset/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("quizsite.accounts.urls")),

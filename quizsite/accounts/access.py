@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from quizsite.accounts.models import STAFF_ROLES, Course, Membership, Role, User
 
@@ -52,6 +53,26 @@ def require_staff(user: User, course: Course) -> None:
 def require_member(user: User, course: Course) -> None:
     if not is_member(user, course):
         raise PermissionDenied("You are not enrolled in this course.")
+
+
+NOT_FOUND = "No such page."
+
+
+def course_for_member(user: User, code: str) -> Course:
+    """The course with this code, for its members; a 404 for anyone else, the same as
+    for a code that does not exist (so the answer tells no one which courses exist)."""
+    course = Course.objects.filter(code=code).first()
+    if course is None or not is_member(user, course):
+        raise Http404(NOT_FOUND)
+    return course
+
+
+def course_for_staff(user: User, code: str) -> Course:
+    """The course with this code, for its staff; a 404 for anyone else (as above)."""
+    course = Course.objects.filter(code=code).first()
+    if course is None or not is_staff(user, course):
+        raise Http404(NOT_FOUND)
+    return course
 
 
 def is_staff_anywhere(user: User) -> bool:

@@ -1,4 +1,8 @@
+import unicodedata
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 
 
 class CsvTextField(forms.FileField):
@@ -55,3 +59,23 @@ def in_zone(value, tz):
 def wall_clock(value, tz):
     """An aware datetime as the naive wall-clock time a form shows in zone ``tz``."""
     return value.astimezone(tz).replace(tzinfo=None) if value is not None else None
+
+
+def _same_email(a: str, b: str) -> bool:
+    """Compared as Django's own reset form compares them."""
+    return (
+        unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+    )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, also for accounts that have no usable password yet: the
+    roster import makes accounts without one, and their owners choose it through this
+    very form (Django's own leaves them out, for sites where such accounts log in
+    elsewhere only). The e-mail still goes only to the account's address."""
+
+    def get_users(self, email: str):
+        model = get_user_model()
+        field = model.get_email_field_name()
+        users = model._default_manager.filter(**{f"{field}__iexact": email, "is_active": True})
+        return (u for u in users if _same_email(email, getattr(u, field)))

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from quizsite.accounts import access
 from quizsite.accounts.csvrows import read_rows
-from quizsite.accounts.models import Course, CourseGroup, Membership, Role, User
+from quizsite.accounts.models import STAFF_ROLES, Course, CourseGroup, Membership, Role, User
 
 REQUIRED_COLUMNS = ("username", "email", "role")
 OPTIONAL_COLUMNS = ("first_name", "last_name", "group")
@@ -37,6 +38,10 @@ class RosterReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def _line_number(error: str) -> int:
+    return int(error.split(":", 1)[0].removeprefix("line "))
 
 
 def parse_roster(text: str) -> tuple[list[RosterRow], list[str]]:
@@ -80,7 +85,31 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[str]]:
     return rows, errors
 
 
-def import_roster(course: Course, text: str) -> RosterReport:
+def _staff_role_changes(course: Course, rows: list[RosterRow], existing: dict) -> list[str]:
+    """The rows that would give someone a staff role, or change a staff member's role:
+    only an instructor of the course may import those."""
+    roles = dict(
+        Membership.objects.filter(course=course, user__in=list(existing.values())).values_list(
+            "user_id", "role"
+        )
+    )
+    errors = []
+    for row in rows:
+        user = existing.get(row.username.lower())
+        current = roles.get(user.pk) if user else None
+        if current == row.role:
+            continue
+        if row.role in STAFF_ROLES or current in STAFF_ROLES:
+            errors.append(
+                f"line {row.line}: only an instructor of the course can change staff roles "
+                f"({row.username!r} would become {row.role.label.lower()})"
+            )
+    return errors
+
+
+def import_roster(course: Course, text: str, *, by: User | None = None) -> RosterReport:
+    """Import a roster; ``by`` is the person importing on the site (None: the command
+    line, run by whoever administers the server)."""
     rows, errors = parse_roster(text)
     report = RosterReport(errors=errors)
     if errors:
@@ -88,14 +117,19 @@ def import_roster(course: Course, text: str) -> RosterReport:
     existing = {
         u.username.lower(): u for u in User.objects.filter(username__in=[r.username for r in rows])
     }
-    # A username that exists with another email is more likely a typo than the same person.
+    if by is not None and not access.is_instructor(by, course):
+        report.errors.extend(_staff_role_changes(course, rows, existing))
+    # A username that exists with another email is more likely a typo than the same
+    # person. The stored address is not shown: the account may be another course's.
     for row in rows:
         user = existing.get(row.username.lower())
         if user and user.email and user.email.lower() != row.email.lower():
             report.errors.append(
-                f"line {row.line}: user {row.username!r} exists with another email ({user.email})"
+                f"line {row.line}: user {row.username!r} already exists with another "
+                "email address; check the username and the email"
             )
     if report.errors:
+        report.errors.sort(key=_line_number)
         return report
     with transaction.atomic():
         groups: dict[str, CourseGroup] = {}

@@ -1,11 +1,13 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from quizsite.accounts import access
-from quizsite.accounts.forms import RosterUploadForm
-from quizsite.accounts.models import Course, Membership
+from quizsite.accounts import access, throttle
+from quizsite.accounts import messages as refusals
+from quizsite.accounts.forms import PasswordResetForm, RosterUploadForm
+from quizsite.accounts.models import Membership
 from quizsite.accounts.roster import import_roster
 
 
@@ -25,20 +27,24 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def roster(request: HttpRequest, course_code: str) -> HttpResponse:
-    course = get_object_or_404(Course, code=course_code)
-    access.require_staff(request.user, course)
+    course = access.course_for_staff(request.user, course_code)
     form = RosterUploadForm()
     errors: list[str] = []
     if request.method == "POST":
-        access.require_staff(request.user, course)
         form = RosterUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            report = import_roster(course, form.cleaned_data["csv_file"])
+            report = import_roster(course, form.cleaned_data["csv_file"], by=request.user)
             if report.ok:
                 messages.success(
                     request,
                     f"Imported: {report.created_users} new account(s), {report.enrolled} "
-                    f"enrolment(s), {report.updated} role change(s).",
+                    f"enrolment(s), {report.updated} role change(s)."
+                    + (
+                        " New accounts choose their password with “Forgot your password?”"
+                        " on the login page, using the email address imported."
+                        if report.created_users
+                        else ""
+                    ),
                 )
                 return redirect("accounts:roster", course_code=course.code)
             errors = report.errors
@@ -52,3 +58,40 @@ def roster(request: HttpRequest, course_code: str) -> HttpResponse:
         "accounts/roster.html",
         {"course": course, "members": members, "form": form, "errors": errors},
     )
+
+
+def _throttled(view, wait: int, message: str) -> HttpResponse:
+    """The form page again, 429, saying when to try again (and Retry-After)."""
+    when = throttle.try_again_text(wait)
+    context = view.get_context_data(form=view.get_form(), throttled=message.format(when=when))
+    response = view.render_to_response(context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, throttled per account and per address (``throttle``): once too
+    many passwords failed, even the right one waits, and the page says how long."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        wait = throttle.login_wait(request)
+        if wait:
+            return _throttled(self, wait, refusals.LOGIN_THROTTLED)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        throttle.count_login_failure(self.request)
+        return super().form_invalid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, for accounts without a usable password too (roster
+    imports), throttled per e-mail address and per address asking."""
+
+    form_class = PasswordResetForm
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        wait = throttle.reset_wait(request)
+        if wait:
+            return _throttled(self, wait, refusals.RESET_THROTTLED)
+        return super().post(request, *args, **kwargs)

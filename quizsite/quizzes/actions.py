@@ -21,7 +21,7 @@ from grader.django.models import Submission
 from questions import format as qformat
 from questions.models import Question, QuestionVersion
 from quizsite.accounts import access
-from quizsite.quizzes import content, grading, messages, timing
+from quizsite.quizzes import content, grading, history, messages, timing
 from quizsite.quizzes.models import (
     Answer,
     AnswerRevision,
@@ -300,12 +300,7 @@ def save_answer(
         answer = aq.answer
         in_time = timing.accepts_save(deadline=locked.deadline, grace=locked.quiz.grace, now=now)
         if locked.status != AttemptStatus.IN_PROGRESS or not in_time:
-            LateSave.objects.create(
-                attempt_question=aq,
-                value=value,
-                received_at=now,
-                reason="late" if not in_time else "submitted",
-            )
+            _log_refused(aq, value, now, "late" if not in_time else "submitted")
             expire = locked.status == AttemptStatus.IN_PROGRESS
             result = SaveResult(
                 accepted=False,
@@ -319,11 +314,13 @@ def save_answer(
                 value = content.normalise_value(aq.question_version.question.type, value)
             except ValueError:
                 raise QuizError(messages.BAD_VALUE) from None
+            try:
+                value = content.offered_value(_shown(aq), aq.seed, value)
+            except ValueError:
+                raise QuizError(messages.NOT_AN_OPTION) from None
             in_grace = now > locked.deadline
             if _changed_elsewhere(answer, value, base_revision, client):
-                LateSave.objects.create(
-                    attempt_question=aq, value=value, received_at=now, reason="conflict"
-                )
+                _log_refused(aq, value, now, "conflict")
                 return SaveResult(
                     accepted=False,
                     late=False,
@@ -348,6 +345,7 @@ def save_answer(
                     in_grace=in_grace,
                     client=client,
                 )
+                history.thin_revisions(answer.pk, answer.revision, now=now)
             result = SaveResult(
                 accepted=True,
                 late=False,
@@ -359,6 +357,19 @@ def save_answer(
     if expire:
         expire_if_due(locked, now=now)
     return result
+
+
+def _log_refused(aq: AttemptQuestion, value: Any, now: datetime, reason: str) -> None:
+    kept = history.refused_copy(value)
+    LateSave.objects.create(
+        attempt_question=aq,
+        value=kept.value,
+        truncated=kept.truncated,
+        size=kept.size,
+        sha256=kept.sha256,
+        received_at=now,
+        reason=reason,
+    )
 
 
 def _changed_elsewhere(answer: Answer, value: Any, base: int | None, client: str) -> bool:
@@ -491,8 +502,10 @@ def submit_attempt(attempt: Attempt, *, now: datetime, by: str = SubmittedBy.STU
     if by == SubmittedBy.STUDENT:
         # The stored deadline may have moved (staff added time) since this object was read.
         attempt.refresh_from_db(fields=["deadline"])
-        if not timing.accepts_save(deadline=attempt.deadline, grace=attempt.quiz.grace, now=now):
-            by = SubmittedBy.TIMER  # the time ran out before the student's click reached us
+        # The time ran out before the student's click reached us: the timer's.
+        by = timing.submit_kind(
+            auto=False, deadline=attempt.deadline, grace=attempt.quiz.grace, now=now
+        )
     with transaction.atomic():
         claimed = (
             Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
@@ -505,6 +518,22 @@ def submit_attempt(attempt: Attempt, *, now: datetime, by: str = SubmittedBy.STU
             _grade_attempt(attempt, now)
     attempt.refresh_from_db()
     return attempt
+
+
+def submit_from_page(attempt: Attempt, *, auto: bool, now: datetime) -> Attempt:
+    """A submit request from the attempt page: the student's click, or the page's own
+    countdown at zero (``auto``). An automatic submit that arrives before the deadline
+    (the page's clock ran ahead, or staff moved the deadline since the page last
+    heard) is refused with ``QuizError`` and the attempt goes on."""
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return attempt
+    attempt.refresh_from_db(fields=["deadline"])
+    kind = timing.submit_kind(
+        auto=auto, deadline=attempt.deadline, grace=attempt.quiz.grace, now=now
+    )
+    if kind == "early":
+        raise QuizError(messages.NOT_TIME_UP_YET)
+    return submit_attempt(attempt, now=now, by=kind)
 
 
 def record_code_result(submission: Submission) -> int:
@@ -936,6 +965,14 @@ def grade_try(attempt: Attempt, position: int, *, now: datetime) -> AnswerTry:
     return graded_try
 
 
+def flag_question(attempt: Attempt, position: int, flagged: bool, *, now: datetime) -> bool:
+    """Flag (or unflag) a question of a running attempt for the student's own review;
+    stored with the answer so a reload or another tab shows it. Returns the flag."""
+    aq = _running_question(attempt, position, now)
+    Answer.objects.filter(pk=aq.answer.pk).update(flagged=flagged)
+    return flagged
+
+
 def latest_close(quiz: Quiz) -> datetime:
     """When the window has closed for everyone, overrides included."""
     closes = [quiz.closes_at]
@@ -1018,8 +1055,10 @@ def attempt_view_state(
             "choices": [{"value": o, "html": content.inline_html(o)} for o in options],
             "value": answer.value,
             "revision": answer.revision,
+            "flagged": answer.flagged,
             "saved_at": _iso(answer.saved_at),
             "starter": content.starter_code(question),
+            "answered": grading.is_answered(answer.value, content.starter_code(question)),
             "has_visible_tests": bool(
                 question.code and any(not t.hidden for t in question.code.tests)
             ),

@@ -14,7 +14,16 @@ from questions.models import QuestionVersion
 from questions.rendering import inline_html, option_order, render_markdown
 from questions.versions import load_version
 
-__all__ = ["inline_html", "option_order", "parsed", "prompt_html", "starter_code", "variant"]
+__all__ = [
+    "explanation_html",
+    "inline_html",
+    "offered_value",
+    "option_order",
+    "parsed",
+    "prompt_html",
+    "starter_code",
+    "variant",
+]
 
 
 def parsed(version: QuestionVersion) -> qformat.Question:
@@ -49,6 +58,11 @@ def prompt_html(question: qformat.Question) -> SafeString:
     return _render(question.prompt)
 
 
+def explanation_html(question: qformat.Question) -> SafeString:
+    """The question's explanation (Markdown, like the prompt) as safe HTML."""
+    return _render(question.explanation)
+
+
 def starter_code(question: qformat.Question) -> str:
     if question.code is None or question.code.starter_source is None:
         return ""
@@ -79,4 +93,20 @@ def normalise_value(question_type: str, value: Any) -> Any:
     limit = 200_000 if question_type == "code" else 20_000
     if len(value) > limit:
         raise ValueError("too long")
+    return value
+
+
+def offered_value(question: qformat.Question, seed: int, value: Any) -> Any:
+    """A normalised choice or multi answer, checked against the options this student
+    was shown (their variant, their order); raise ValueError for anything else. Other
+    types pass through: their text is free.
+
+    Staff pages count answers by option, so a value that is no option would show a
+    student's own text where staff expect the bank's."""
+    if value is None or question.type not in ("choice", "multi"):
+        return value
+    shown = set(option_order(question, seed))
+    chosen = value if question.type == "multi" else [value]
+    if len(set(chosen)) != len(chosen) or not shown.issuperset(chosen):
+        raise ValueError("not an option shown")
     return value

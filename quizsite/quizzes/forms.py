@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -13,7 +13,10 @@ from django.http import HttpRequest
 
 from quizsite.accounts.forms import WallClockField, in_zone, wall_clock
 from quizsite.accounts.models import Course
+from quizsite.quizzes import messages, timing
 from quizsite.quizzes.models import Quiz
+
+NOT_A_JSON_OBJECT = "Invalid request: the body is not a JSON object."
 
 
 class _JsonBodyForm(forms.Form):
@@ -30,21 +33,48 @@ class _JsonBodyForm(forms.Form):
                 payload = json.loads(request.body or b"null")
             else:
                 payload = json.loads(request.POST.get("payload", "null"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: JSON nested deeper than the parser goes ("[" * 100000).
             payload = None
         if not isinstance(payload, dict):
-            return cls(data={})
+            return cls.refused(NOT_A_JSON_OBJECT)
+        if not _encodable(payload):
+            # JSON may escape a lone surrogate ("\\ud800"): Python decodes it, but no
+            # database or file takes it. Refused here, before anything stores it.
+            return cls.refused(messages.NOT_UNICODE)
         data: dict[str, Any] = {k: v for k, v in payload.items() if k not in cls.json_fields}
         for name in cls.json_fields:
             # Kept as JSON text for forms.JSONField, which decodes and validates it.
             data[name] = json.dumps(payload.get(name))
         return cls(data=data)
 
+    refusal = ""  # why the body itself was refused, before any field
+
+    @classmethod
+    def refused(cls, refusal: str) -> _JsonBodyForm:
+        form = cls(data={})
+        form.refusal = refusal
+        return form
+
+    def is_valid(self) -> bool:
+        return not self.refusal and super().is_valid()
+
     def error_text(self) -> str:
+        if self.refusal:
+            return self.refusal
         for field, errors in self.errors.items():
             label = "request" if field == "__all__" else field
             return f"Invalid {label}: {errors[0]}"
         return "Invalid request."
+
+
+def _encodable(payload: Any) -> bool:
+    """Is every string of a decoded JSON document valid Unicode (no lone surrogate)?"""
+    try:
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class AutosaveForm(_JsonBodyForm):
@@ -56,6 +86,11 @@ class AutosaveForm(_JsonBodyForm):
     # together they tell a stale tab's save from a retry of this page's own.
     revision = forms.IntegerField(min_value=0, required=False)
     client = forms.RegexField(regex=r"^[A-Za-z0-9_-]{1,40}$", required=False)
+
+
+class FlagForm(_JsonBodyForm):
+    position = forms.IntegerField(min_value=1)
+    flagged = forms.BooleanField(required=False)
 
 
 class RunTestsForm(_JsonBodyForm):
@@ -86,10 +121,33 @@ class AddTimeForm(forms.Form):
 
 
 @dataclass(frozen=True)
-class Catalogue:
-    """The questions a pool can draw from, read once per page: (id, label, topics)."""
+class Entry:
+    """One question a pool can draw, as the question picker lists it."""
 
-    entries: tuple[tuple[int, str, tuple[str, ...]], ...]
+    pk: int
+    bank: str
+    path: str
+    title: str
+    type: str
+    topics: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.title}"
+
+    @property
+    def group(self) -> str:
+        """The topic the picker lists it under (its first; the bank's folder)."""
+        return self.topics[0] if self.topics else NO_TOPIC
+
+
+NO_TOPIC = "(no topic)"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The questions a pool can draw from, read once per page."""
+
+    entries: tuple[Entry, ...]
 
     @classmethod
     def load(cls) -> Catalogue:
@@ -98,16 +156,47 @@ class Catalogue:
         rows = (
             Question.objects.filter(retired=False, current__isnull=False)
             .order_by("bank", "path")
-            .values_list("pk", "path", "title", "topics")
+            .values_list("pk", "bank", "path", "title", "type", "topics")
         )
-        return cls(tuple((pk, f"{path}: {title}", tuple(t or ())) for pk, path, title, t in rows))
+        return cls(
+            tuple(
+                Entry(pk, bank, path, title, qtype, tuple(t or ()))
+                for pk, bank, path, title, qtype, t in rows
+            )
+        )
 
     @property
     def topics(self) -> list[str]:
-        return sorted({t for _, _, topics in self.entries for t in topics})
+        return sorted({t for e in self.entries for t in e.topics})
 
     def with_topic(self, topic: str) -> int:
-        return sum(1 for _, _, topics in self.entries if topic in topics)
+        return sum(1 for e in self.entries if topic in e.topics)
+
+    def grouped(self) -> list[tuple[str, list[tuple[int, Entry]]]]:
+        """Choices for the picker: by topic, in topic order, then by path."""
+        groups: dict[str, list[tuple[int, Entry]]] = {}
+        for e in sorted(self.entries, key=lambda e: (e.group == NO_TOPIC, e.group, e.path)):
+            groups.setdefault(e.group, []).append((e.pk, e))
+        return list(groups.items())
+
+
+class QuestionPicker(forms.CheckboxSelectMultiple):
+    """The bank as a checklist grouped by topic (collapsed unless a question of the
+    group is chosen), which ``quiz_edit.js`` makes searchable and previewable."""
+
+    template_name = "quizzes/widgets/question_picker.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["groups"] = [
+            {
+                "name": group,
+                "options": options,
+                "chosen": sum(1 for o in options if o["selected"]),
+            }
+            for group, options, _ in context["widget"]["optgroups"]
+        ]
+        return context
 
 
 class QuizForm(forms.ModelForm):
@@ -137,18 +226,30 @@ class QuizForm(forms.ModelForm):
             "instructions",
             "attempts_allowed",
             "shuffle",
+            "one_question_per_page",
             "feedback_release",
+            "show_answers",
             "homework_tries",
             "homework_policy",
         ]
         widgets = {"instructions": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, course: Course, **kwargs) -> None:
+    def __init__(self, *args, course: Course, now: datetime, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.course = course
         self.fields["opens_local"].help_text = f"In the course's time zone ({course.timezone})."
         self.fields["attempts_allowed"].min_value = 1
+        # A post that leaves it out (a script written before it existed) keeps the
+        # quiz's setting, or the default for a new quiz.
+        self.fields["show_answers"].required = False
         quiz = self.instance
+        if not quiz.pk:
+            opens, closes = timing.default_window(now=now, tz=course.tz)
+            self.initial.setdefault("opens_local", wall_clock(opens, course.tz))
+            self.initial.setdefault("closes_local", wall_clock(closes, course.tz))
+            self.initial.setdefault(
+                "time_limit_minutes", int(timing.DEFAULT_TIME_LIMIT.total_seconds() // 60)
+            )
         if quiz.pk:
             self.initial["opens_local"] = wall_clock(quiz.opens_at, course.tz)
             self.initial["closes_local"] = wall_clock(quiz.closes_at, course.tz)
@@ -192,7 +293,7 @@ class PoolForm(forms.Form):
         coerce=int,
         required=False,
         label="or from these questions",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=QuestionPicker,
     )
     count = forms.IntegerField(min_value=1, max_value=100, initial=1, label="Questions drawn")
     points = forms.FloatField(
@@ -205,8 +306,10 @@ class PoolForm(forms.Form):
     def __init__(self, *args, catalogue: Catalogue, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.catalogue = catalogue
-        self.fields["topic"].choices = [("", "—")] + [(t, t) for t in catalogue.topics]
-        self.fields["questions"].choices = [(pk, label) for pk, label, _ in catalogue.entries]
+        self.fields["topic"].choices = [("", "—")] + [
+            (t, f"{t} ({catalogue.with_topic(t)})") for t in catalogue.topics
+        ]
+        self.fields["questions"].choices = catalogue.grouped()
 
     def clean(self) -> dict:
         data = super().clean()

@@ -6,6 +6,7 @@ Points are scaled from the question's own points to the points the quiz gives it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,6 +27,23 @@ def is_blank(value: Any) -> bool:
     if isinstance(value, list):
         return len(value) == 0
     return False
+
+
+# ASCII whitespace only, the same set as the attempt page's script uses (JavaScript's
+# and Python's notions of "whitespace" differ beyond it).
+_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def is_answered(value: Any, starter: str = "") -> bool:
+    """Whether the student answered: not blank, and for a code question not merely
+    the starter code it came with (whitespace aside: re-indenting or adding a blank
+    line is no answer). The submit dialog (attempt.js, the same rule), the
+    confirmation page and the results page all ask this."""
+    if is_blank(value):
+        return False
+    if starter and isinstance(value, str):
+        return _WHITESPACE.sub("", value) != _WHITESPACE.sub("", starter)
+    return True
 
 
 def scale(earned: float, question_points: float, points: float) -> float:

@@ -20,6 +20,11 @@ NOTHING_TO_GRADE = "Save an answer before asking for it to be graded."
 ADD_TIME_POSITIVE = "Add a positive number of minutes."
 ADD_TIME_FINISHED = "This attempt is already submitted; time can only be added to a running one."
 BAD_VALUE = "This answer is not in the expected form for this question."
+NOT_AN_OPTION = "This answer is not one of the options shown for this question; choose among them."
+NOT_UNICODE = (
+    "This text holds characters that are not valid Unicode (UTF-8) and cannot be saved; "
+    "retype or paste it again."
+)
 QUESTION_UNAVAILABLE = (
     "This question cannot be shown right now. The course staff have been notified and "
     "will decide how it counts; answer the others as usual."
@@ -60,3 +65,8 @@ OTHER_DEVICE = (
     "time. Go back to that device, or ask your TA to allow this one (they see the "
     "request); your saved answers are safe."
 )
+NOT_TIME_UP_YET = "The time is not up yet by the server's clock; the attempt goes on."
+# Told on the open attempt page (politely announced) when its deadline moves.
+TIME_ADDED = "Your TA added {added}: the quiz now ends at {ends_at}."
+TIME_LATER = "Your time was extended: the quiz now ends at {ends_at}."
+TIME_EARLIER = "Your end time was changed: the quiz now ends at {ends_at}."

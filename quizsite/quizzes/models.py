@@ -20,6 +20,15 @@ class FeedbackRelease(models.TextChoices):
     MANUAL = "manual", "When staff release it"
 
 
+class AnswerReview(models.TextChoices):
+    """When a student sees each question's correct answer and explanation on the
+    results page (their own answer and the prompt are always shown)."""
+
+    AFTER_SUBMISSION = "after_submission", "As soon as the attempt is submitted"
+    WITH_RESULTS = "with_results", "With the results, when they are released"
+    NEVER = "never", "Never"
+
+
 class HomeworkPolicy(models.TextChoices):
     BEST = "best", "Best try counts"
     LAST = "last", "Last try counts"
@@ -42,6 +51,17 @@ class Quiz(models.Model):
         max_length=20, choices=FeedbackRelease.choices, default=FeedbackRelease.AFTER_CLOSE
     )
     released_at = models.DateTimeField(null=True, blank=True)
+    show_answers = models.CharField(
+        "Correct answers and explanations",
+        max_length=20,
+        choices=AnswerReview.choices,
+        default=AnswerReview.WITH_RESULTS,
+        help_text="When students see the correct answers and explanations (never the "
+        "reference code or hidden tests of code questions).",
+    )
+    one_question_per_page = models.BooleanField(
+        default=False, help_text="Show one question at a time, with a list to move between them."
+    )
     homework_tries = models.PositiveIntegerField(
         default=3, help_text="Homework only: graded tries per question."
     )
@@ -311,6 +331,9 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     graded_by_hand_at = models.DateTimeField(null=True, blank=True)
+    # The student flagged the question to come back to it (kept with the answer, so
+    # a reload or a second tab shows it too).
+    flagged = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"Answer to {self.attempt_question} r{self.revision}"
@@ -369,7 +392,13 @@ class LateSave(models.Model):
     attempt_question = models.ForeignKey(
         AttemptQuestion, on_delete=models.CASCADE, related_name="late_saves"
     )
+    # The value sent, or the first characters of its JSON text when it was longer than
+    # any answer may be (``history.refused_copy``): a refused request cannot grow the
+    # table by more than that.
     value = models.JSONField(null=True, blank=True)
+    truncated = models.BooleanField(default=False)
+    size = models.PositiveIntegerField(default=0)  # characters of the value's JSON text
+    sha256 = models.CharField(max_length=64, blank=True)  # of the whole JSON text
     received_at = models.DateTimeField()
     reason = models.CharField(max_length=20, blank=True)
 

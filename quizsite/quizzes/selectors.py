@@ -33,7 +33,7 @@ from quizsite.quizzes.models import (
     SimilarityRun,
 )
 
-NOT_FOUND = "No such page."
+NOT_FOUND = access.NOT_FOUND
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +50,8 @@ def user_timezone(user, course: Course) -> ZoneInfo:
 # ---------------------------------------------------------------------- lookups
 
 
-def course_for_member(user, code: str) -> Course:
-    course = Course.objects.filter(code=code).first()
-    if course is None or not access.is_member(user, course):
-        raise Http404(NOT_FOUND)
-    return course
-
-
-def course_for_staff(user, code: str) -> Course:
-    course = Course.objects.filter(code=code).first()
-    if course is None or not access.is_staff(user, course):
-        raise Http404(NOT_FOUND)
-    return course
+course_for_member = access.course_for_member
+course_for_staff = access.course_for_staff
 
 
 def override_for_staff(user, quiz: Quiz, override_id: int) -> QuizOverride:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizsite.accounts.forms import wall_clock
-from quizsite.quizzes import actions, content, plots, selectors
+from quizsite.quizzes import actions, content, plots, presenters, selectors
 from quizsite.quizzes.forms import OverrideForm, QuizForm, pool_formset, pools_from
 from quizsite.quizzes.models import FeedbackRelease, Quiz
 from quizsite.quizzes.statistics import MIN_ATTEMPTS_FOR_DISCRIMINATION
@@ -36,16 +36,25 @@ def edit_quiz(request: HttpRequest, course_code: str, quiz_id: int | None = None
         quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
         course = quiz.course
     data = request.POST if request.method == "POST" else None
-    form = QuizForm(data, instance=quiz, course=course)
+    now = timezone.now()
+    form = QuizForm(data, instance=quiz, course=course, now=now)
     pools = pool_formset(data, quiz=quiz if quiz.pk else None)
     if data is not None and form.is_valid() and pools.is_valid():
-        moved = actions.save_quiz(form.save(commit=False), pools_from(pools), now=timezone.now())
+        moved = actions.save_quiz(form.save(commit=False), pools_from(pools), now=now)
         flash.success(request, f"Saved {quiz.title}.{_moved_text(moved)}")
         return redirect("quizzes:staff_quiz", course_code=course.code, quiz_id=quiz.pk)
     return render(
         request,
         "quizzes/quiz_edit.html",
-        {"course": course, "quiz": quiz if quiz.pk else None, "form": form, "pools": pools},
+        {
+            "course": course,
+            "quiz": quiz if quiz.pk else None,
+            "form": form,
+            "pools": pools,
+            "previews": presenters.question_previews(
+                [e.pk for e in pools.form_kwargs["catalogue"].entries]
+            ),
+        },
         status=400 if data is not None else 200,
     )
 
@@ -130,7 +139,10 @@ def quiz_statistics(request: HttpRequest, course_code: str, quiz_id: int) -> Htt
         question["title_html"] = render_title(question["title"])
         for row in question["rows"]:
             for option in row.get("options", ()):
-                option["html"] = content.inline_html(option["text"])
+                # Options are the bank's Markdown; a stored value that is no option
+                # shown is a student's own text and stays plain (the template escapes it).
+                if not option["unknown"]:
+                    option["html"] = content.inline_html(option["text"])
     return render(
         request,
         "quizzes/statistics.html",

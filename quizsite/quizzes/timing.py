@@ -11,13 +11,15 @@ The rules:
 * a homework attempt (no time limit) ends when the window closes;
 * time that staff add to a running attempt comes on top of both, so it may run past
   the window's close: that is the point of adding it;
-* a save is accepted until ``deadline + grace`` inclusive (network lag), never after.
+* a save is accepted until ``deadline + grace`` inclusive (network lag), never after;
+* a new quiz is proposed for the next 9:00 on the course's clock (today's until it is
+  9:00, tomorrow's from 9:00 on), open for 12 hours, with a 25-minute limit.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -105,3 +107,62 @@ def attempt_deadline(
         extra_percent=percent,
         added=added,
     )
+
+
+DEFAULT_OPENING = time(9, 0)  # on the course's clock
+DEFAULT_WINDOW = timedelta(hours=12)
+DEFAULT_TIME_LIMIT = timedelta(minutes=25)
+
+
+def default_window(*, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
+    """(opens, closes) proposed for a new quiz: the next 9:00 in zone ``tz`` that is
+    still ahead of ``now``, for ``DEFAULT_WINDOW`` of real time (a night with a clock
+    change does not stretch or shrink it)."""
+    _aware("now", now)
+    local = now.astimezone(tz)
+    opens = datetime.combine(local.date(), DEFAULT_OPENING, tzinfo=tz)
+    if opens <= now:
+        opens = datetime.combine(local.date() + timedelta(days=1), DEFAULT_OPENING, tzinfo=tz)
+    return opens, (opens.astimezone(UTC) + DEFAULT_WINDOW).astimezone(tz)
+
+
+SubmitKind = Literal["student", "timer", "early"]
+
+
+def submit_kind(*, auto: bool, deadline: datetime, grace: timedelta, now: datetime) -> SubmitKind:
+    """Who a submit request counts as.
+
+    * the page's own countdown (``auto``) may submit only once the deadline has come
+      by the server's clock: before it, the page's clock was wrong or the deadline
+      moved (staff added time), so the request is refused (``early``) and the attempt
+      goes on;
+    * an automatic submit from the deadline on is the timer's;
+    * a student's click counts as theirs until ``deadline + grace`` inclusive (the
+      same cut-off as a save), and as the timer's after it.
+    """
+    _aware("deadline", deadline)
+    _aware("now", now)
+    if auto:
+        return "timer" if now >= deadline else "early"
+    return "student" if accepts_save(deadline=deadline, grace=grace, now=now) else "timer"
+
+
+DeadlineChange = Literal["added", "later", "earlier"]
+
+
+def deadline_change(
+    *, seen: datetime, deadline: datetime, seen_added: timedelta, added: timedelta
+) -> DeadlineChange | None:
+    """How the deadline moved since a page last saw it (``seen`` and the staff-added
+    time ``seen_added`` then): ``added`` when staff added time to this attempt (and
+    nothing else moved it back), ``later`` or ``earlier`` when the quiz or the
+    student's override changed, ``None`` when it has not moved. Sub-second
+    differences (a page's copy of the deadline is rounded to whole seconds) are no
+    change."""
+    _aware("seen", seen)
+    _aware("deadline", deadline)
+    if abs(deadline - seen) < timedelta(seconds=1):
+        return None
+    if added > seen_added and deadline > seen:
+        return "added"
+    return "later" if deadline > seen else "earlier"

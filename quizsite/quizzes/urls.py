@@ -65,6 +65,8 @@ urlpatterns = [
     path("quiz-attempts/<int:attempt_id>/", views.attempt, name="attempt"),
     path("quiz-attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),
     path("quiz-attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
+    path("quiz-attempts/<int:attempt_id>/flag/", views.flag, name="flag"),
+    path("quiz-attempts/<int:attempt_id>/time-left/", views.time_left, name="time_left"),
     path(
         "quiz-attempts/<int:attempt_id>/questions/<int:position>/run/",
         views.run_tests,

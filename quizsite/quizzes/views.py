@@ -8,33 +8,50 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from grader.django.models import Submission
-from questions.rendering import highlight_css, render_markdown
+from questions.rendering import render_markdown
 from quizsite.accounts import access, csvrows
-from quizsite.quizzes import actions, gradebook, grading, selectors, timing
-from quizsite.quizzes.forms import AddTimeForm, AnswerPointsForm, AutosaveForm, RunTestsForm
-from quizsite.quizzes.models import Attempt, Quiz
+from quizsite.quizzes import actions, gradebook, grading, messages, presenters, selectors, timing
+from quizsite.quizzes.forms import (
+    AddTimeForm,
+    AnswerPointsForm,
+    AutosaveForm,
+    FlagForm,
+    RunTestsForm,
+)
+from quizsite.quizzes.models import Attempt, AttemptStatus, Quiz
 
 # Trial runs of the visible tests per student: enough to iterate, not enough to turn
 # the graders into someone's compute farm during a quiz for hundreds.
 RUN_TESTS_RATE = "6/m"
+# Autosaves per student and attempt: the page saves a choice at once and typing after a
+# second's pause, far below this; a script that saves many times a second would fill
+# the revision history (``history`` thins it, this bounds how fast it grows).
+AUTOSAVE_RATE = "30/m"
 
 # What the pages' scripts show when the request itself fails (refusals by the quiz's
 # rules come from ``messages.py`` through ``QuizError``).
 SESSION_ENDED = "Your session has ended. Log in again."
 RUN_TESTS_LIMITED = "You ran the tests several times just now. Wait a minute and try again."
 RUN_FAILED = "The tests could not be run. This is not your fault; try again."
+AUTOSAVE_LIMITED = (
+    "Saving is paused for a few seconds because this page sent many saves at once. "
+    "Your answer is kept on this page and saved automatically."
+)
 
 
 def render_text(text: str) -> str:
@@ -176,6 +193,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not state["running"]:
         return redirect("quizzes:results", attempt_id=the_attempt.pk)
     _with_titles(state)
+    presenters.check_titles(the_attempt, state)
     quiz = the_attempt.quiz
     zone = selectors.user_timezone(request.user, quiz.course)
     return render(
@@ -185,10 +203,11 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "attempt": the_attempt,
             "quiz": quiz,
             "state": state,
+            "nav": presenters.navigation(state),
             "time_left_text": clock_text(state["seconds_left"]),
             "tzname": str(zone),
             "has_code": any(q["type"] == "code" for q in state["questions"]),
-            "highlight_css": highlight_css(),
+            "poll_seconds": settings.QUIZ_TIME_POLL_SECONDS,
         },
     )
 
@@ -200,10 +219,35 @@ def clock_text(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def _autosave_wait(request: HttpRequest, attempt_id: int) -> int:
+    """Seconds until this student may save to this attempt again (0: now). Counted per
+    student and attempt, so nobody can use up someone else's saves."""
+    usage = get_usage(
+        request,
+        group="quizzes.autosave",
+        key=lambda _group, req: f"{req.user.pk}:{attempt_id}",
+        rate=AUTOSAVE_RATE,
+        method="POST",
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return 0
+    # The window's last second still belongs to it: the count starts afresh one after.
+    return max(0, usage["time_left"]) + 1
+
+
 @json_login_required
 @require_POST
 def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
     the_attempt = selectors.attempt_for_student(request.user, attempt_id)
+    wait = _autosave_wait(request, the_attempt.pk)
+    if wait:
+        response = JsonResponse(
+            {"accepted": False, "late": False, "message": AUTOSAVE_LIMITED, "retry_after": wait},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
     form = AutosaveForm.from_request(request)
     if not form.is_valid():
         return JsonResponse(
@@ -248,26 +292,75 @@ def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
     return JsonResponse(body, status=status)
 
 
+@json_login_required
+@require_GET
+def time_left(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """The open attempt page's light poll (every ``QUIZ_TIME_POLL_SECONDS``, on focus
+    and when the network returns): the time left by the server's clock, and, when
+    the deadline moved since the deadline (``seen``) and staff-added seconds
+    (``added``) the page last knew, the sentence to announce. Reads one row; writes
+    nothing (expiry stays with the pages, the saves and the sweep)."""
+    the_attempt = selectors.attempt_for_student(request.user, attempt_id)
+    now = timezone.now()
+    running = the_attempt.status == AttemptStatus.IN_PROGRESS
+    body: dict[str, Any] = {
+        "running": running,
+        "seconds_left": timing.seconds_left(deadline=the_attempt.deadline, now=now)
+        if running
+        else 0,
+        "deadline": the_attempt.deadline.isoformat(),
+        "added_seconds": int(the_attempt.added_time.total_seconds()),
+    }
+    seen = parse_datetime(request.GET.get("seen", ""))
+    seen_added = request.GET.get("added", "")
+    if running and seen is not None and seen.tzinfo is not None and seen_added.isdigit():
+        change = timing.deadline_change(
+            seen=seen,
+            deadline=the_attempt.deadline,
+            seen_added=timedelta(seconds=int(seen_added)),
+            added=the_attempt.added_time,
+        )
+        if change is not None:
+            zone = selectors.user_timezone(request.user, the_attempt.quiz.course)
+            ends_at = timezone.localtime(the_attempt.deadline, zone).strftime("%H:%M:%S")
+            added = the_attempt.added_time - timedelta(seconds=int(seen_added))
+            body["change"] = change
+            body["ends_at"] = ends_at
+            body["message"] = TIME_CHANGE[change].format(
+                added=duration_text(added), ends_at=ends_at.removesuffix(":00")
+            )
+    return JsonResponse(body)
+
+
+TIME_CHANGE = {
+    "added": messages.TIME_ADDED,
+    "later": messages.TIME_LATER,
+    "earlier": messages.TIME_EARLIER,
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     the_attempt = selectors.attempt_for_student(request.user, attempt_id)
     now = timezone.now()
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        # The page's own countdown submits with auto=1 when it reaches zero; it counts as
-        # the timer's only if the server agrees the time is up.
-        timed_out = request.POST.get("auto") == "1" and (
-            timing.seconds_left(deadline=the_attempt.deadline, now=now) == 0
-        )
-        actions.submit_attempt(the_attempt, now=now, by="timer" if timed_out else "student")
+        # The page's own countdown submits with auto=1 when it reaches zero; the server
+        # refuses it before the deadline (409, the page carries on).
+        try:
+            actions.submit_from_page(the_attempt, auto=request.POST.get("auto") == "1", now=now)
+        except actions.QuizError as error:
+            left = timing.seconds_left(deadline=the_attempt.deadline, now=now)
+            return JsonResponse(
+                {"submitted": False, "early": True, "message": error.message, "seconds_left": left},
+                status=409,
+            )
         return redirect("quizzes:results", attempt_id=the_attempt.pk)
     state = actions.attempt_view_state(the_attempt, now=now)
     if not state["running"]:
         return redirect("quizzes:results", attempt_id=the_attempt.pk)
     unanswered = [
-        number
-        for number, q in enumerate(state["questions"], start=1)
-        if grading.is_blank(q["value"])
+        number for number, q in enumerate(state["questions"], start=1) if not q["answered"]
     ]
     return render(
         request,
@@ -300,6 +393,26 @@ def run_tests(request: HttpRequest, attempt_id: int, position: int) -> JsonRespo
         },
         status=202,
     )
+
+
+@json_login_required
+@require_POST
+def flag(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """Flag a question for review (or take the flag off), from the attempt page."""
+    the_attempt = selectors.attempt_for_student(request.user, attempt_id)
+    form = FlagForm.from_request(request)
+    if not form.is_valid():
+        return JsonResponse({"message": form.error_text()}, status=400)
+    try:
+        flagged = actions.flag_question(
+            the_attempt,
+            form.cleaned_data["position"],
+            form.cleaned_data["flagged"],
+            now=timezone.now(),
+        )
+    except actions.QuizError as error:
+        return JsonResponse({"message": error.message}, status=409)
+    return JsonResponse({"position": form.cleaned_data["position"], "flagged": flagged})
 
 
 @json_login_required
@@ -351,6 +464,7 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
     state = _with_titles(
         actions.attempt_view_state(the_attempt, now=now, for_staff=viewer_is_staff)
     )
+    presenters.review(the_attempt, state, for_staff=viewer_is_staff)
     quiz = the_attempt.quiz
     return render(
         request,

@@ -136,10 +136,14 @@ def _length_fields(milestone: Milestone, user: User, name: str, content: bytes, 
             memory_mb=settings.REPORT_MEASURE_MEMORY_MB,
         )
     except length.Unreadable as exc:
-        raise UploadRefused(
-            f"{name} starts like a PDF but could not be read: {exc}. "
-            "Export it again from your editor and upload the new file."
-        ) from None
+        logger.info(
+            "report upload to milestone %s by user %s refused as unreadable: %s (%s)",
+            milestone.pk,
+            user.pk,
+            exc,
+            exc.cause,
+        )
+        raise UploadRefused(messages.UNREADABLE_PDF.format(name=name, problem=exc)) from None
     except measuring.NotMeasured as exc:
         # The file may be fine and merely heavy (or hostile): keep it, unmeasured, for
         # staff to look at, rather than lose a student's hand-in to our limits.

@@ -95,7 +95,13 @@ _WORD = re.compile(r"(?<!\S)(?=\S*?[^\W_])\S+")
 
 
 class Unreadable(ValueError):
-    """The content cannot be measured (a PDF that does not parse)."""
+    """The content cannot be measured (a PDF that does not parse). Its text says what
+    is wrong in words a student can read; ``cause`` names the parser's exception, for
+    the log only (a library's exception names mean nothing to a student)."""
+
+    def __init__(self, problem: str, cause: str = "") -> None:
+        super().__init__(problem)
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -353,7 +359,7 @@ def _unreadable(exc: Exception, problem: str) -> Exception:
             return cause
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
-    return Unreadable(f"{problem} ({exc.__class__.__name__})")
+    return Unreadable(problem, cause=exc.__class__.__name__)
 
 
 def _number(value: float) -> str:

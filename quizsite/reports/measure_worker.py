@@ -6,7 +6,7 @@ It caps its own CPU time and address space, reads the PDF from stdin, measures i
 length.py and writes exactly one line of JSON to stdout:
 
     {"outcome": "measured", "measurement": {...the fields of length.Measurement...}}
-    {"outcome": "unreadable", "detail": "the PDF could not be read (PSSyntaxError)"}
+    {"outcome": "unreadable", "detail": "the PDF could not be read", "cause": "PSSyntaxError"}
     {"outcome": "memory"}
     {"outcome": "failed", "detail": "RecursionError"}
 
@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
         measurement = length.measure(content, "pdf")
         answer = {"outcome": "measured", "measurement": asdict(measurement)}
     except length.Unreadable as exc:
-        answer = {"outcome": "unreadable", "detail": str(exc)}
+        answer = {"outcome": "unreadable", "detail": str(exc), "cause": exc.cause}
     except MemoryError:
         answer = {"outcome": "memory"}
     except Exception as exc:  # RecursionError on deep nesting, or a bug in a parser

@@ -79,7 +79,10 @@ def measure_within_limits(
             raise NotMeasured(FAILED, "the measuring process answered nonsense")
         return measurement
     if outcome == "unreadable":
-        raise length.Unreadable(str(answer.get("detail") or "the PDF could not be read"))
+        raise length.Unreadable(
+            str(answer.get("detail") or "the PDF could not be read"),
+            cause=str(answer.get("cause") or ""),
+        )
     if outcome == "memory":
         raise NotMeasured(MEMORY, f"needed more than {memory_mb} MB")
     raise NotMeasured(FAILED, str(answer.get("detail") or outcome))

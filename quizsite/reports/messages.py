@@ -3,6 +3,11 @@ place."""
 
 from __future__ import annotations
 
+# A PDF that does not parse is refused; ``problem`` is length.Unreadable's plain words.
+UNREADABLE_PDF = (
+    "{name} starts like a PDF but could not be read: {problem}. "
+    "Export it again from your editor and upload the new file."
+)
 # On the confirm page of a PDF that could not be measured within the limits.
 NOT_MEASURED = (
     "We could not measure the length of this PDF: measuring it took too long or needed "

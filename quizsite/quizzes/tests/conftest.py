@@ -79,6 +79,61 @@ points = 2
 }
 
 
+# Questions for the results page's review: Markdown in the options, explanations, and
+# a code question whose tests carry titles (one hidden) and whose reference must never
+# reach a student.
+REVIEW_BANK: dict[str, dict[str, str]] = {
+    "r/choice": {
+        "question.toml": """title = "Closure reads"
+type = "choice"
+prompt = "Which opcode reads a **closure** variable?"
+options = ["`LOAD_FAST`", "`LOAD_DEREF`", "`LOAD_GLOBAL`"]
+answer = "`LOAD_DEREF`"
+shuffle = false
+explanation = "A closure variable lives in a *cell*: `LOAD_DEREF` reads it."
+"""
+    },
+    "r/text": {
+        "question.toml": """title = "The exception"
+type = "text"
+prompt = "Which exception?"
+answers = ["UnboundLocalError"]
+explanation = "The name is local to the whole function."
+"""
+    },
+    "r/code": {
+        "question.toml": """title = "Double it"
+type = "code"
+prompt = "Write `double(x)`."
+explanation = "Multiply by two."
+
+[code]
+entry = ["double"]
+reference = "reference.py"
+
+[[tests]]
+expr = "double(2)"
+title = "doubles a small number"
+
+[[tests]]
+expr = "double(-12345)"
+hidden = true
+title = "doubles a negative number"
+""",
+        "reference.py": "def double(x):\n    return x + x  # SECRET-REFERENCE\n",
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate limits count in the cache, which outlives a test's database rollback (and
+    # its reused ids): every test starts with none used.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # The personas get real passwords; the default hasher spends most of a test on them.
@@ -149,3 +204,20 @@ def quiz(make_quiz):
 def position_of(attempt, question_type: str) -> int:
     """The position of the attempt's question of this type."""
     return attempt.questions.get(question_version__question__type=question_type).position
+
+
+@pytest.fixture
+def review_quiz(make_quiz):
+    """review_quiz(**fields) -> a quiz drawing the three REVIEW_BANK questions, in bank
+    order, results released by hand."""
+
+    def make(**fields):
+        from quizsite.quizzes.models import QuizPool
+
+        values = {"feedback_release": "manual", **fields}
+        quiz = make_quiz(pool=False, **values)
+        pool = QuizPool.objects.create(quiz=quiz, count=len(REVIEW_BANK))
+        pool.questions.set([store_question(p, files) for p, files in REVIEW_BANK.items()])
+        return quiz
+
+    return make

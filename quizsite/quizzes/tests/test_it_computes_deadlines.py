@@ -201,3 +201,57 @@ def test_it_applies_a_quizs_override_to_the_deadline(name, override, expected) -
         quiz=QUIZ, override=override, started_at=START, added=timedelta(0)
     )
     assert got == expected
+
+
+# (name, auto?, now, who the submit counts as)
+SUBMITS = [
+    ("page's countdown a second early", True, DEADLINE - S, "early"),
+    ("page's countdown a microsecond early", True, DEADLINE - timedelta(microseconds=1), "early"),
+    ("page's countdown at the deadline", True, DEADLINE, "timer"),
+    ("page's countdown a second late", True, DEADLINE + S, "timer"),
+    ("page's countdown after grace", True, DEADLINE + GRACE + S, "timer"),
+    ("click a second before the deadline", False, DEADLINE - S, "student"),
+    ("click at the deadline", False, DEADLINE, "student"),
+    ("click a second after the deadline", False, DEADLINE + S, "student"),
+    ("click when grace ends", False, DEADLINE + GRACE, "student"),
+    ("click a second after grace ends", False, DEADLINE + GRACE + S, "timer"),
+]
+
+
+@pytest.mark.parametrize(("name", "auto", "now", "kind"), SUBMITS, ids=[s[0] for s in SUBMITS])
+def test_it_tells_who_a_submit_counts_as(name, auto, now, kind) -> None:
+    assert timing.submit_kind(auto=auto, deadline=DEADLINE, grace=GRACE, now=now) == kind
+
+
+def test_it_refuses_naive_datetimes_for_a_submit() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        timing.submit_kind(
+            auto=True, deadline=DEADLINE, grace=GRACE, now=START.replace(tzinfo=None)
+        )
+
+
+NONE = timedelta(0)
+# (name, deadline the page saw, staff-added time it saw, deadline now, added now, change)
+CHANGES = [
+    ("unchanged", DEADLINE, NONE, DEADLINE, NONE, None),
+    ("under a second later is rounding", DEADLINE, NONE, DEADLINE + S / 2, NONE, None),
+    ("a second later", DEADLINE, NONE, DEADLINE + S, NONE, "later"),
+    ("a second earlier", DEADLINE, NONE, DEADLINE - S, NONE, "earlier"),
+    ("staff added three minutes", DEADLINE, NONE, DEADLINE + 3 * M, 3 * M, "added"),
+    ("added on top of earlier additions", DEADLINE, 2 * M, DEADLINE + 3 * M, 5 * M, "added"),
+    # Staff added time while the quiz's close moved back further: the end is earlier.
+    ("added but the end moved earlier", DEADLINE, NONE, DEADLINE - M, 3 * M, "earlier"),
+    ("added already seen, override later", DEADLINE, 3 * M, DEADLINE + 10 * M, 3 * M, "later"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "seen", "seen_added", "now_deadline", "added", "change"),
+    CHANGES,
+    ids=[c[0] for c in CHANGES],
+)
+def test_it_tells_how_the_deadline_moved(name, seen, seen_added, now_deadline, added, change):
+    assert (
+        timing.deadline_change(seen=seen, deadline=now_deadline, seen_added=seen_added, added=added)
+        == change
+    )

@@ -192,7 +192,7 @@ CASES = {
     "autosave": (
         "POST",
         lambda w: reverse("quizzes:autosave", args=[w["attempt"].pk]),
-        {"position": 1, "value": "x", "revision": 0},
+        {"position": 1, "value": "LOAD_DEREF", "revision": 0},
         {"student": 200, "other_student": 404, "ta": 404, "instructor": 404, "stranger": 404, "anonymous": 401},
     ),
     "start (POST: students start their own attempt)": (

@@ -3,8 +3,11 @@
 // and two tabs on one attempt kept from overwriting each other's newer answers.
 //
 // The server is the only clock that counts. The page receives seconds_left when it
-// loads and from every autosave response; the browser only measures the time elapsed
-// since then (performance.now(), which is monotonic) to draw the countdown.
+// loads, from every autosave response and from a light poll (every
+// QUIZ_TIME_POLL_SECONDS, on focus and when the network returns), which also tells it
+// when staff moved the deadline; the browser only measures the time elapsed since
+// then (performance.now(), which is monotonic) to draw the countdown. Before
+// submitting by itself the page asks the server once more.
 (() => {
   "use strict";
 
@@ -15,6 +18,8 @@
   const RETRY_MAX_MS = 15000;
   const FLUSH_TIMEOUT_MS = 8000;
   const WARNINGS = [300, 60];
+  const SLOW_REPLY_MS = 5000;
+  const RETRY_AFTER_MAX_MS = 60000;
 
   const cfg = {
     attemptId: root.dataset.attemptId,
@@ -22,6 +27,14 @@
     submitForm: document.getElementById("submit-form"),
     csrf: root.querySelector("input[name=csrfmiddlewaretoken]").value,
     storageKey: `quizsite:attempt:${root.dataset.attemptId}`,
+    timeLeftUrl: root.dataset.timeLeftUrl,
+    pollMs: Math.max(1, Number(root.dataset.pollSeconds || 30)) * 1000,
+  };
+  // The deadline and the staff-added time as this page last heard them: sent with each
+  // poll, so the server can say how the deadline moved since.
+  const known = {
+    deadline: root.dataset.deadline || "",
+    added: Number(root.dataset.addedSeconds || 0),
   };
   // One id per load of this page. The server refuses a save based on an older
   // revision only when a different page saved since, so this page's own retries
@@ -93,14 +106,22 @@
     lastMinute: null,
     warned: new Set(),
     expired: false,
+    // Returns how far (ms) the end moved: more than the rounding of whole seconds
+    // means the deadline itself changed.
     sync(secondsLeft) {
-      if (secondsLeft === null || secondsLeft === undefined || secondsLeft === "") return;
+      if (secondsLeft === null || secondsLeft === undefined || secondsLeft === "") return 0;
+      const before = this.endsAt;
       this.endsAt = performance.now() + Number(secondsLeft) * 1000;
-      // A sync may move the end later (staff added time): warnings may fire again then,
-      // and a warning already shown no longer holds.
+      return before === null ? 0 : this.endsAt - before;
+    },
+    // The deadline moved: the warnings follow the new end. One already passed at the
+    // new end is not given again (the change itself was just announced); one still
+    // ahead fires when its time comes.
+    moved() {
       const left = this.secondsLeft();
-      for (const w of [...this.warned]) if (left > w) this.warned.delete(w);
-      if (banner.dataset.kind === "warning" && left > WARNINGS[0]) banner.hidden = true;
+      this.warned.clear();
+      for (const w of WARNINGS) if (left <= w) this.warned.add(w);
+      this.lastMinute = Math.ceil(left / 60);
     },
     secondsLeft() {
       if (this.endsAt === null) return null;
@@ -149,6 +170,55 @@
     }
   }
 
+  // Ask the server for the time left. When the deadline moved since this page last
+  // heard (staff added time, an override or the quiz changed), update the countdown,
+  // "Ends at" and the warnings, and tell the student politely. Resolves to the reply,
+  // or null when the server could not be reached.
+  const endsAtEl = document.getElementById("ends-at");
+  let asking = null;
+  let lastAsked = -Infinity;
+  function checkTime() {
+    if (!cfg.timeLeftUrl || closed) return Promise.resolve(null);
+    if (asking) return asking;
+    lastAsked = performance.now();
+    const url = `${cfg.timeLeftUrl}?${new URLSearchParams({ seen: known.deadline, added: known.added })}`;
+    asking = (async () => {
+      try {
+        const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+        if (!response.ok) return null;
+        const body = await response.json();
+        const jumped = Math.abs(clock.sync(body.seconds_left)) > 1500;
+        if (body.deadline !== known.deadline) {
+          known.deadline = body.deadline;
+          known.added = body.added_seconds;
+          if (endsAtEl && body.ends_at) {
+            endsAtEl.setAttribute("datetime", body.deadline);
+            endsAtEl.textContent = body.ends_at;
+          }
+          if (body.message) {
+            clock.moved();
+            showBanner(body.message, "info", "time");
+            announce(body.message);
+          }
+        } else if (jumped) {
+          clock.moved();
+        }
+        return body;
+      } catch (e) {
+        return null; // offline: the next poll, the online event or focus asks again
+      } finally {
+        asking = null;
+      }
+    })();
+    return asking;
+  }
+
+  // Asked on focus and when the network returns, but not twice within a few seconds
+  // (focus and visibilitychange often come together).
+  function checkTimeSoon() {
+    if (performance.now() - lastAsked > 2000) checkTime();
+  }
+
   // ---- questions and their values --------------------------------------------------
 
   const questions = new Map();
@@ -185,6 +255,19 @@
       default:
         q.el.querySelector(".answer-input").value = value || "";
     }
+  }
+
+  // Whether a question is answered: the rule of grading.is_answered on the server
+  // (the confirmation and results pages), so the dialog and the results agree. Blank,
+  // or a code answer that is still the starter code (ASCII whitespace aside), is not.
+  const WHITESPACE = /[ \t\n\r\f\v]+/g;
+  function answered(q) {
+    const v = readValue(q);
+    if (Array.isArray(v)) return v.length > 0;
+    const text = String(v === null || v === undefined ? "" : v);
+    if (!text.trim()) return false;
+    if (q.starter) return text.replace(WHITESPACE, "") !== q.starter.replace(WHITESPACE, "");
+    return true;
   }
 
   function same(a, b) {
@@ -247,6 +330,10 @@
     q.again = false;
     markSent(q, value);
     setState(q, "saving", "Saving…");
+    // A slow reply is a delay, not a failure: the save is still on its way.
+    const slow = window.setTimeout(() => {
+      if (q.inflight) setState(q, "delayed", "Saving… (the server is slow to reply)");
+    }, SLOW_REPLY_MS);
     let response = null;
     let body = null;
     try {
@@ -260,8 +347,13 @@
     } catch (e) {
       response = null; // network down: retried below
     }
+    window.clearTimeout(slow);
     q.inflight = false;
-    if (body && typeof body.seconds_left === "number") clock.sync(body.seconds_left);
+    if (body && typeof body.seconds_left === "number" && response && response.status !== 410) {
+      // The end moved by more than rounding: ask what changed, to say so and update
+      // "Ends at".
+      if (Math.abs(clock.sync(body.seconds_left)) > 1500) checkTime();
+    }
 
     if (response && response.ok && body && body.accepted) {
       q.revision = body.revision;
@@ -293,6 +385,16 @@
       announce(`Question ${q.number}: not saved. ${(body && body.message) || ""}`);
       return;
     }
+    // The server is busy (429 or 503, usually with Retry-After) or a proxy gave up
+    // waiting for it (502, 504): the save is delayed, not lost. Try again when asked.
+    if (response && [429, 502, 503, 504].includes(response.status)) {
+      q.failures = (q.failures || 0) + 1;
+      const backoff = Math.min(RETRY_MAX_MS, 1000 * 2 ** Math.min(q.failures, 4));
+      const wait = retryAfterMs(response) ?? backoff;
+      setState(q, "delayed", `Saving… (delayed by a busy server, trying again in ${Math.ceil(wait / 1000)} s)`);
+      q.timer = window.setTimeout(() => send(q), wait);
+      return;
+    }
     // Network blip, server error or an expired session: keep the value locally and
     // try again with a growing pause.
     q.failures = (q.failures || 0) + 1;
@@ -303,6 +405,16 @@
     setState(q, "failed", `${why} in ${Math.round(wait / 1000)} s`);
     if (q.failures === 1) announce(`Question ${q.number}: not saved yet. Retrying.`);
     q.timer = window.setTimeout(() => send(q), wait);
+  }
+
+  // Retry-After in seconds or as an HTTP date, within reason; null when absent.
+  function retryAfterMs(response) {
+    const header = response.headers.get("Retry-After");
+    if (!header) return null;
+    let ms = /^\s*\d+\s*$/.test(header) ? Number(header) * 1000 : Date.parse(header) - Date.now();
+    if (!Number.isFinite(ms)) return null;
+    ms = Math.min(RETRY_AFTER_MAX_MS, Math.max(1000, ms));
+    return ms;
   }
 
   // ---- two tabs on one attempt ------------------------------------------------------
@@ -479,12 +591,15 @@
   });
   window.addEventListener("online", () => {
     for (const q of questions.values()) if (q.dirty) send(q);
+    checkTimeSoon();
   });
 
   // ---- time up, submit -------------------------------------------------------------
 
   // Submit with fetch rather than a plain form post, so a network blip at this moment
   // leaves the page (and the browser's copy of unsent answers) in place and retries.
+  // Resolves to false when the server refused an automatic submit because the time is
+  // not up by its clock: the page then carries on.
   async function submitNow(auto) {
     const form = new FormData(cfg.submitForm);
     form.set("confirm", "yes");
@@ -499,7 +614,15 @@
         if (response.ok) {
           if (!busy()) store.clear();
           window.location.assign(response.url);
-          return;
+          return true;
+        }
+        if (response.status === 409) {
+          const body = await response.json().catch(() => null);
+          if (body && body.early) {
+            clock.sync(body.seconds_left);
+            await checkTime();
+            return false;
+          }
         }
       } catch (e) {
         // Offline: try again below.
@@ -513,13 +636,25 @@
   }
 
   async function timeUp() {
+    // The server's clock decides: the deadline may have moved since the last poll.
+    const now = await checkTime();
+    if (now && now.running && now.seconds_left > 0) {
+      carryOn();
+      return;
+    }
     const text = "Time is up. Submitting your answers…";
     showBanner(text, "bad");
     announce(text);
     // Saves still count during the grace period: wait for pending ones up to then.
     const grace = Number(root.dataset.graceSeconds || 0) * 1000;
     await flush(Math.max(FLUSH_TIMEOUT_MS, grace - 2000));
-    await submitNow(true);
+    if (!(await submitNow(true))) carryOn();
+  }
+
+  // The server says the time is not up: the countdown goes on from its figure.
+  function carryOn() {
+    clock.expired = false;
+    if (banner.dataset.kind !== "time") banner.hidden = true;
   }
 
   function setUpSubmit() {
@@ -531,10 +666,7 @@
     // Without this script the button posts the form and the server asks to confirm.
     open.addEventListener("click", (event) => {
       event.preventDefault();
-      const blank = [...questions.values()].filter((q) => {
-        const v = readValue(q);
-        return Array.isArray(v) ? v.length === 0 : !String(v).trim();
-      });
+      const blank = [...questions.values()].filter((q) => !answered(q));
       const split = [...questions.values()].filter((q) => q.conflict);
       summary.textContent = (blank.length
         ? `You have not answered question${blank.length > 1 ? "s" : ""} ${blank.map((q) => q.number).join(", ")}.`
@@ -700,6 +832,7 @@
       type: el.dataset.type,
       revision: Number(el.dataset.revision || 0),
       stateEl: el.querySelector(".save-state"),
+      starter: el.dataset.starter || "",
       dirty: false,
       inflight: false,
       editor: null,
@@ -767,5 +900,11 @@
   if (timerEl && root.dataset.secondsLeft !== "") {
     tick();
     window.setInterval(tick, 250);
+    // An idle page hears of added time too, within one interval.
+    window.setInterval(checkTime, cfg.pollMs);
+    window.addEventListener("focus", checkTimeSoon);
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") checkTimeSoon();
+    });
   }
 })();

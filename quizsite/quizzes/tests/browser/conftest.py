@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,6 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 WAIT = 15  # seconds: generous for a loaded CI machine; waits return as soon as they can
+DOC_SCREENSHOTS = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
 
 
 @pytest.fixture(autouse=True)
@@ -144,3 +147,21 @@ def start_quiz(browser, course, quiz, *, screenshots: bool = False) -> None:
         browser.screenshot("quiz-start-page")
     browser.driver.find_element(By.XPATH, "//button[text()='Start the quiz']").click()
     wait_until(browser, lambda d: d.find_elements(By.ID, "attempt"))
+
+
+def doc_screenshot(browser, name: str, *, height: int | None = None) -> Path | None:
+    """Save the page for the documentation (docs/screenshots/NAME.png), only when
+    QUIZSITE_SCREENSHOTS=1, so ordinary runs leave the tree as it was. ``height``: make
+    the window that tall first (the whole form or results page in one picture)."""
+    if os.environ.get("QUIZSITE_SCREENSHOTS") != "1":
+        return None
+    d = browser.driver
+    before = d.get_window_size()
+    if height:
+        d.set_window_size(before["width"], height)
+    DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = DOC_SCREENSHOTS / f"{name}.png"
+    d.save_screenshot(str(path))
+    if height:
+        d.set_window_size(before["width"], before["height"])
+    return path

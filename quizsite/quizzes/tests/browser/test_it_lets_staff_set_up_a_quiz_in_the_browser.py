@@ -37,12 +37,13 @@ def test_it_creates_a_quiz_with_two_pools_and_an_override(
     d.find_element(By.ID, "id_title").send_keys("Scopes check")
     _type_local(d, "id_opens_local", now - timedelta(hours=1))
     _type_local(d, "id_closes_local", now + timedelta(hours=3))
+    d.find_element(By.ID, "id_time_limit_minutes").clear()  # 25 is proposed
     d.find_element(By.ID, "id_time_limit_minutes").send_keys("20")
-    Select(d.find_element(By.ID, "id_pools-0-topic")).select_by_visible_text("alpha")
+    Select(d.find_element(By.ID, "id_pools-0-topic")).select_by_value("alpha")
     d.find_element(By.ID, "id_pools-0-count").clear()
     d.find_element(By.ID, "id_pools-0-count").send_keys("2")
     d.find_element(By.ID, "add-pool").click()
-    Select(d.find_element(By.ID, "id_pools-1-topic")).select_by_visible_text("beta")
+    Select(d.find_element(By.ID, "id_pools-1-topic")).select_by_value("beta")
     browser.screenshot("staff-quiz-form")
     d.find_element(By.CSS_SELECTOR, "form.quiz-edit button[type=submit]").click()
 

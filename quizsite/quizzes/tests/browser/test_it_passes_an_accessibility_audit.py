@@ -34,7 +34,10 @@ def test_it_passes_on_the_student_s_pages(browser, student, course, live_quiz) -
     at = positions_by_type(browser)
     browser.driver.find_element(By.ID, f"q{at['text']}-input").send_keys("UnboundLocalError")
     problems += _audited(browser, "attempt")
-    actions.submit_attempt(Attempt.objects.get(), now=timezone.now())
+    the_attempt = Attempt.objects.get()
+    browser.go(f"/quiz-attempts/{the_attempt.pk}/submit/")
+    problems += _audited(browser, "submit-confirm")
+    actions.submit_attempt(the_attempt, now=timezone.now())
     browser.driver.refresh()
     wait_until(browser, lambda d: "/results/" in d.current_url)
     problems += _audited(browser, "results")
@@ -116,9 +119,30 @@ def test_it_would_catch_a_violation(browser, student, course) -> None:
     """The audit itself works: an unlabelled field and a low-contrast text are caught."""
     browser.login(student)
     browser.go(f"/courses/{course.code}/quizzes/")
+    # The faint text is styled through the DOM: the page's policy blocks a style="".
     browser.driver.execute_script(
-        "document.querySelector('main').insertAdjacentHTML('beforeend',"
-        ' \'<input type="text"><p style="color:#ccc;background:#fff">faint</p>\');'
+        "const main = document.querySelector('main');"
+        " main.insertAdjacentHTML('beforeend', '<input type=\"text\"><p id=\"faint\">faint</p>');"
+        " Object.assign(document.getElementById('faint').style,"
+        " {color: '#ccc', background: '#fff'});"
     )
     found = " ".join(browser.audit())
     assert "label (critical)" in found and "color-contrast (serious)" in found
+
+
+def test_it_would_catch_a_content_security_policy_violation(browser, student, course) -> None:
+    """The audit reports what the policy blocks: an inline style and an inline script."""
+    browser.login(student)
+    browser.go(f"/courses/{course.code}/quizzes/")
+    assert browser.csp_violations() == []
+    browser.driver.execute_script(
+        "document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<p style=\"color: red\">loud</p>');"
+        " const s = document.createElement('script'); s.textContent = 'window.ran = 1;';"
+        " document.body.appendChild(s);"
+    )
+    wait_until(browser, lambda d: len(browser.csp_violations()) >= 2)
+    found = " ".join(browser.audit())
+    assert "csp (style-src-attr): blocked inline" in found
+    assert "csp (script-src-elem): blocked inline" in found
+    assert browser.driver.execute_script("return window.ran === undefined;")

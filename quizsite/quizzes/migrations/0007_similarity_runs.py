@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('questions', '0001_initial'),
-        ('quizzes', '0004_attempt_question_graded_with'),
+        ('quizzes', '0006_latesave_bounded'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0005_similarity_runs'),
+        ('quizzes', '0007_similarity_runs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
