@@ -101,6 +101,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # How often an open attempt page asks the server for the time left (besides on focus
 # and when the network returns), so time that staff add reaches an idle page.
 QUIZ_TIME_POLL_SECONDS = env.get_int("QUIZ_TIME_POLL_SECONDS", 30, minimum=1)
+# How many reverse proxies in front of the site append to X-Forwarded-For: the quizzes'
+# allowed networks judge the address the outermost of them saw. 0 (no proxy): the
+# header is ignored, since any client can send one.
+QUIZ_TRUSTED_PROXY_COUNT = env.get_int("QUIZ_TRUSTED_PROXY_COUNT", 0, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

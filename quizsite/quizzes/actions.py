@@ -868,11 +868,14 @@ def save_override(
     extra_percent: int = 0,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    access_code: str = "",
+    allowed_networks: str = "",
+    one_device: bool | None = None,
     now: datetime,
 ) -> tuple[QuizOverride, int]:
-    """Give one student or one group extra time and/or another window (replacing the
-    override they had). Running attempts' deadlines follow. Returns (override,
-    deadlines moved)."""
+    """Give one student or one group extra time, another window and/or other access
+    rules (replacing the override they had; empty access fields: the quiz's). Running
+    attempts' deadlines follow. Returns (override, deadlines moved)."""
     if (user is None) == (group is None):
         raise QuizError(messages.OVERRIDE_WHO)
     with transaction.atomic():
@@ -885,6 +888,9 @@ def save_override(
                 "extra_percent": extra_percent,
                 "opens_at": opens_at,
                 "closes_at": closes_at,
+                "access_code": access_code,
+                "allowed_networks": allowed_networks,
+                "one_device": one_device,
             },
         )
         moved = recompute_deadlines(quiz)

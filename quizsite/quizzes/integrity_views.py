@@ -1,5 +1,6 @@
-"""Staff pages on exam integrity: code similarity per code question (ranked pairs,
-two answers side by side with what they share marked).
+"""Exam integrity pages: code similarity per code question (ranked pairs, two answers
+side by side with what they share marked); an attempt's activity timeline and its
+devices, for staff; the endpoint an attempt page reports its activity to.
 
 Like every view here: authorize, parse, call one write-side function, render."""
 
@@ -11,12 +12,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from grader import similarity
-from quizsite.quizzes import integrity, selectors, similarity_runs
+from quizsite.quizzes import activity, gate, integrity, selectors, similarity_runs
 from quizsite.quizzes.models import Answer, SimilarityRun
-from quizsite.quizzes.views import _quiz_in_course
+from quizsite.quizzes.views import _quiz_in_course, json_login_required
 
 
 def _who(answer: Answer, quiz_id: int) -> dict:
@@ -146,3 +148,65 @@ def _int(value: str | None) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+# ------------------------------------------------------------------ activity log
+
+
+@json_login_required
+@require_POST
+@ratelimit(
+    key=lambda _group, request: str(request.user.pk),
+    rate=f"{activity.MAX_POSTS_PER_MINUTE}/m",
+    method="POST",
+    block=False,
+)
+def activity_report(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """What the attempt page reports about itself (see ``activity``). Never an error
+    the student sees: the script drops a refused report."""
+    the_attempt = selectors.attempt_for_student(request.user, attempt_id)
+    if getattr(request, "limited", False):
+        return JsonResponse({"stored": 0, "message": "too many reports"}, status=429)
+    now = timezone.now()
+    try:
+        events = activity.parse_report(request.body, now=now)
+    except activity.BadReport as problem:
+        return JsonResponse({"stored": 0, "message": str(problem)}, status=400)
+    stored = integrity.record_activity(
+        the_attempt,
+        events,
+        session_key=request.session.session_key,
+        address=gate.client_ip(request),
+        browser=request.META.get("HTTP_USER_AGENT", ""),
+        now=now,
+    )
+    return JsonResponse({"stored": stored})
+
+
+@login_required
+@require_GET
+def attempt_activity(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Staff: the attempt's timeline and the browser sessions that opened it."""
+    the_attempt = selectors.attempt_for_staff(request.user, attempt_id)
+    course = the_attempt.quiz.course
+    return render(
+        request,
+        "quizzes/activity.html",
+        {
+            "attempt": the_attempt,
+            "quiz": the_attempt.quiz,
+            "course": course,
+            "tzname": str(course.tz),
+            **selectors.activity_of(the_attempt),
+        },
+    )
+
+
+@login_required
+@require_POST
+def allow_device(request: HttpRequest, attempt_id: int, session_id: int) -> HttpResponse:
+    the_attempt = selectors.attempt_for_staff(request.user, attempt_id)
+    session = selectors.attempt_session(the_attempt, session_id)
+    integrity.allow_device(the_attempt, session.pk, by=request.user, now=timezone.now())
+    flash.success(request, "That device may now open the attempt.")
+    return redirect("quizzes:attempt_activity", attempt_id=the_attempt.pk)

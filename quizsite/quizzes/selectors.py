@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from questions.models import Question
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role, User
-from quizsite.quizzes import activity, content, gradebook, statistics, timing
-from quizsite.quizzes.actions import pick_override
+from quizsite.quizzes import access_rules, activity, content, gradebook, statistics, timing
+from quizsite.quizzes.actions import override_for, pick_override
 from quizsite.quizzes.models import (
     ActivityEvent,
     Answer,
@@ -127,7 +127,14 @@ def attempts_for_staff(user, quiz: Quiz) -> QuerySet[Attempt]:
             to_grade_by_hand=Count(
                 "questions__answer",
                 filter=Q(questions__answer__grading_status=GradingStatus.FAILED),
-            )
+            ),
+            # Browser sessions that opened it: more than one is shown to staff.
+            devices=Subquery(
+                AttemptSession.objects.filter(attempt=OuterRef("pk"))
+                .values("attempt")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
         )
         .order_by("user__username", "number")
     )
@@ -460,3 +467,31 @@ def activity_of(attempt: Attempt) -> dict:
         "pastes": sum(1 for e in events if e.kind == activity.PASTE),
         "away_total": round(sum(s for s in away if s), 1),
     }
+
+
+def access_rules_for(quiz: Quiz, user) -> access_rules.Rules:
+    """The access rules for ``user`` at ``quiz``: the quiz's, each replaced by their
+    override's when it sets one. One query when the quiz and its overrides set none."""
+    override = (
+        override_for(quiz, user)
+        if QuizOverride.objects.filter(quiz=quiz)
+        .exclude(access_code="", allowed_networks="", one_device__isnull=True)
+        .exists()
+        else None
+    )
+    return access_rules.effective_rules(
+        quiz_code=quiz.access_code,
+        quiz_networks=quiz.allowed_networks,
+        quiz_one_device=quiz.one_device,
+        override_code=override.access_code if override else "",
+        override_networks=override.allowed_networks if override else "",
+        override_one_device=override.one_device if override else None,
+    )
+
+
+def attempt_session(attempt: Attempt, session_id: int) -> AttemptSession:
+    """A browser session of an attempt reached through ``attempt_for_staff``."""
+    session = AttemptSession.objects.filter(pk=session_id, attempt=attempt).first()
+    if session is None:
+        raise Http404(NOT_FOUND)
+    return session

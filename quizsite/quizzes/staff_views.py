@@ -75,6 +75,9 @@ def overrides(request: HttpRequest, course_code: str, quiz_id: int) -> HttpRespo
             extra_percent=d["extra_percent"],
             opens_at=d["opens_at"],
             closes_at=d["closes_at"],
+            access_code=d["access_code"],
+            allowed_networks=d.get("allowed_networks", ""),
+            one_device=d.get("one_device"),
             now=timezone.now(),
         )
         who = d["user"].get_username() if d.get("user") else f"group {d['group'].name}"

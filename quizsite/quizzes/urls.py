@@ -63,6 +63,21 @@ urlpatterns = [
         name="similarity_pair",
     ),
     path("quiz-attempts/<int:attempt_id>/", views.attempt, name="attempt"),
+    path(
+        "quiz-attempts/<int:attempt_id>/activity/",
+        integrity_views.activity_report,
+        name="activity",
+    ),
+    path(
+        "quiz-attempts/<int:attempt_id>/activity/timeline/",
+        integrity_views.attempt_activity,
+        name="attempt_activity",
+    ),
+    path(
+        "quiz-attempts/<int:attempt_id>/devices/<int:session_id>/allow/",
+        integrity_views.allow_device,
+        name="allow_device",
+    ),
     path("quiz-attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),
     path("quiz-attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
     path("quiz-attempts/<int:attempt_id>/flag/", views.flag, name="flag"),

@@ -25,7 +25,16 @@ from django_ratelimit.decorators import ratelimit
 from grader.django.models import Submission
 from questions.rendering import render_markdown
 from quizsite.accounts import access, csvrows
-from quizsite.quizzes import actions, gradebook, grading, messages, presenters, selectors, timing
+from quizsite.quizzes import (
+    actions,
+    gate,
+    gradebook,
+    grading,
+    messages,
+    presenters,
+    selectors,
+    timing,
+)
 from quizsite.quizzes.forms import (
     AddTimeForm,
     AnswerPointsForm,
@@ -158,6 +167,9 @@ def start(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
     now = timezone.now()
     refusal = ""
     if request.method == "POST":
+        # The access rules (code, networks) before anything is drawn or resumed.
+        refusal = gate.start_refusal(request, quiz)
+    if request.method == "POST" and not refusal:
         try:
             the_attempt = actions.start_attempt(quiz, request.user, now=now)
         except actions.QuizError as error:
@@ -179,6 +191,7 @@ def start(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
             "instructions_html": render_text(quiz.instructions) if quiz.instructions else "",
             "grace_seconds": int(quiz.grace.total_seconds()),
             "refusal": refusal,
+            "needs_code": gate.needs_code(request, quiz),
         },
         status=409 if refusal else 200,
     )
@@ -192,6 +205,18 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     state = actions.attempt_view_state(the_attempt, now=now)
     if not state["running"]:
         return redirect("quizzes:results", attempt_id=the_attempt.pk)
+    refusal, to_start = gate.attempt_refusal(request, the_attempt, now=now)
+    if to_start:
+        return redirect(
+            "quizzes:start", course_code=the_attempt.quiz.course.code, quiz_id=the_attempt.quiz_id
+        )
+    if refusal:
+        return render(
+            request,
+            "quizzes/refused.html",
+            {"quiz": the_attempt.quiz, "refusal": refusal},
+            status=403,
+        )
     _with_titles(state)
     presenters.check_titles(the_attempt, state)
     quiz = the_attempt.quiz
