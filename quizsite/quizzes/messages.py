@@ -70,3 +70,6 @@ NOT_TIME_UP_YET = "The time is not up yet by the server's clock; the attempt goe
 TIME_ADDED = "Your TA added {added}: the quiz now ends at {ends_at}."
 TIME_LATER = "Your time was extended: the quiz now ends at {ends_at}."
 TIME_EARLIER = "Your end time was changed: the quiz now ends at {ends_at}."
+NO_TRIAL_RUNS = (
+    "Trial runs are off for this question in this quiz; your answer is graded when you submit."
+)

@@ -533,3 +533,38 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%H:%M:%S} in {self.attempt}"
+
+
+class DuringAttempt(models.TextChoices):
+    TRIAL_RUNS = "trial", "Trial runs of the visible tests"
+    NOTHING = "nothing", "Nothing"
+
+
+class BeforeRelease(models.TextChoices):
+    NOTHING = "nothing", "Nothing until results are released"
+    SCORE = "score", "The score only"
+    CHECKS = "checks", "The score and which checks passed"
+    FULL = "full", "Full feedback"
+
+
+class QuestionFeedback(models.Model):
+    """What students see of one question of one quiz, when staff set it other than the
+    defaults (trial runs during the attempt; nothing after submission until results
+    are released). See feedback_rules.py."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="question_feedback")
+    question = models.ForeignKey("questions.Question", on_delete=models.CASCADE, related_name="+")
+    during = models.CharField(
+        max_length=10, choices=DuringAttempt.choices, default=DuringAttempt.TRIAL_RUNS
+    )
+    before_release = models.CharField(
+        max_length=10, choices=BeforeRelease.choices, default=BeforeRelease.NOTHING
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="one_feedback_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback of {self.question_id} in {self.quiz_id}"

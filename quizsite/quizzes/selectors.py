@@ -26,7 +26,10 @@ from quizsite.quizzes.models import (
     AttemptQuestion,
     AttemptSession,
     AttemptStatus,
+    BeforeRelease,
+    DuringAttempt,
     GradingStatus,
+    QuestionFeedback,
     Quiz,
     QuizOverride,
     SimilarityPair,
@@ -495,3 +498,24 @@ def attempt_session(attempt: Attempt, session_id: int) -> AttemptSession:
     if session is None:
         raise Http404(NOT_FOUND)
     return session
+
+
+def drawable_questions(user, quiz: Quiz) -> list[Question]:
+    """Every question the quiz's pools may draw (listed, or of the pool's topic, not
+    retired), for its course's staff, each with ``during`` and ``before_release`` as
+    set for this quiz (the defaults otherwise). Three queries."""
+    if not access.is_staff(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    pools = list(quiz.pools.prefetch_related("questions"))
+    topics = {p.topic for p in pools if p.topic}
+    found: dict[int, Question] = {q.pk: q for p in pools for q in p.questions.all()}
+    if topics:
+        for q in Question.objects.filter(retired=False, current__isnull=False):
+            if topics & set(q.topics or []):
+                found.setdefault(q.pk, q)
+    chosen = {f.question_id: f for f in QuestionFeedback.objects.filter(quiz=quiz)}
+    for q in found.values():
+        row = chosen.get(q.pk)
+        q.during = row.during if row else DuringAttempt.TRIAL_RUNS
+        q.before_release = row.before_release if row else BeforeRelease.NOTHING
+    return sorted(found.values(), key=lambda q: q.title)

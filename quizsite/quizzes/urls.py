@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizsite.quizzes import integrity_views, staff_views, views
+from quizsite.quizzes import feedback_views, integrity_views, staff_views, views
 
 app_name = "quizzes"
 urlpatterns = [
@@ -46,6 +46,11 @@ urlpatterns = [
         "courses/<slug:course_code>/quizzes/<int:quiz_id>/statistics/questions/<int:question_id>/regrade/",
         staff_views.regrade_question,
         name="regrade_question",
+    ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/feedback/",
+        feedback_views.question_feedback,
+        name="question_feedback",
     ),
     path(
         "courses/<slug:course_code>/quizzes/<int:quiz_id>/similarity/",

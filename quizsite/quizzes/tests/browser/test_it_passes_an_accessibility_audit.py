@@ -62,6 +62,8 @@ def test_it_passes_on_the_staff_pages(browser, student, ta, course, live_quiz, s
         ("staff-new-quiz", f"/courses/{course.code}/quizzes/new/"),
         ("staff-overrides", f"/courses/{course.code}/quizzes/{quiz.pk}/overrides/"),
         ("staff-statistics", f"/courses/{course.code}/quizzes/{quiz.pk}/statistics/"),
+        ("staff-feedback-per-question", f"/courses/{course.code}/quizzes/{quiz.pk}/feedback/"),
+        ("staff-activity", f"/quiz-attempts/{attempt.pk}/activity/timeline/"),
         ("staff-results", f"/quiz-attempts/{attempt.pk}/results/"),
     ]:
         browser.go(path)
