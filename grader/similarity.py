@@ -3,8 +3,8 @@
 Pure and without Django. Answers are Python source typed by students, read here on
 the trusted side with the ``tokenize`` module only (never compiled or run), under a
 budget: each source is cut at ``MAX_SOURCE_CHARS`` and at ``MAX_TOKENS`` tokens, a
-tokenize error keeps the tokens read before it, and at most ``MAX_DOCUMENTS``
-sources are compared in one run.
+tokenize error keeps the tokens read before it, at most ``MAX_DOCUMENTS`` sources
+are compared in one run, and a run stops with ``OverBudget`` after ``max_seconds``.
 
 Method: winnowing (Schleimer, Wilkerson, Aiken, "Winnowing: local algorithms for
 document fingerprinting", SIGMOD 2003), the algorithm behind MOSS.
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import io
 import keyword
+import time
 import tokenize
 import zlib
 from collections import defaultdict
@@ -48,6 +49,12 @@ MAX_TOKENS = 8_000
 MAX_DOCUMENTS = 3_000
 COMMON_SHARE = 0.5  # fingerprints in more than this share of the answers are ignored
 COMMON_MIN_DOCUMENTS = 10  # ... once there are at least this many answers
+MAX_SECONDS = 120.0  # a run's time budget; 200 answers take a few seconds
+
+
+class OverBudget(RuntimeError):
+    """A comparison ran past its time budget."""
+
 
 _SKIP = {
     tokenize.COMMENT,
@@ -203,6 +210,7 @@ def compare(
     min_score: float = 0.0,
     common_share: float = COMMON_SHARE,
     progress: Callable[[int, int], None] | None = None,
+    max_seconds: float = MAX_SECONDS,
 ) -> Comparison:
     """Rank the pairs of ``sources`` (id -> source) by similarity, best first.
 
@@ -210,7 +218,14 @@ def compare(
     (this quiz's answers against each other and against an archive, never two archived
     answers against each other). ``progress(done, total)`` is called as answers are
     fingerprinted. At most ``limit`` pairs come back, each scoring above ``min_score``.
+    Raises ``OverBudget`` after ``max_seconds`` of work.
     """
+    give_up = time.monotonic() + max_seconds
+
+    def check_budget() -> None:
+        if time.monotonic() > give_up:
+            raise OverBudget(f"comparing took longer than {max_seconds:g} s")
+
     ids = list(sources)[:MAX_DOCUMENTS]
     exclude = all_kgrams(starter) | all_kgrams(reference)
     prints: dict[Hashable, set[int]] = {}
@@ -225,6 +240,7 @@ def compare(
             prints[key] = set(fp.hashes)
         if progress and (n % 20 == 0 or n == len(ids)):
             progress(n, len(ids))
+        check_budget()
 
     holders: dict[int, list[Hashable]] = defaultdict(list)
     for key, hashes in prints.items():
@@ -242,6 +258,7 @@ def compare(
         if h in common:
             continue
         keys = [k for k in keys if k in prints]
+        check_budget()
         for a, b in combinations(sorted(keys, key=order.__getitem__), 2):
             if only_with is not None and a not in only_with and b not in only_with:
                 continue

@@ -54,3 +54,10 @@ def test_it_marks_the_matching_lines_of_each_answer():
 
     assert 1 not in match.lines_a and 2 in match.lines_a
     assert 1 not in match.lines_b and 4 in match.lines_b
+
+
+def test_it_stops_a_comparison_over_its_time_budget() -> None:
+    import pytest
+
+    with pytest.raises(similarity.OverBudget):
+        similarity.compare({"a": BODY, "b": BODY}, max_seconds=-1)
