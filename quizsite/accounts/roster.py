@@ -3,6 +3,7 @@ its row number, and nothing is written unless the whole file is good."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -39,8 +40,22 @@ class RosterReport:
         return not self.errors
 
 
+def _line(number: int) -> str:
+    return f"line {number}"
+
+
 def parse_roster(text: str) -> tuple[list[RosterRow], list[str]]:
     raw_rows, errors = read_rows(text, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
+    return check_rows(raw_rows, errors)
+
+
+def check_rows(
+    raw_rows: list[tuple[int, dict[str, str]]],
+    errors: list[str],
+    where: Callable[[int], str] = _line,
+) -> tuple[list[RosterRow], list[str]]:
+    """The roster rules for rows from any source (a CSV file, an LMS's roster); ``where``
+    names a row in an error ("line 3")."""
     rows: list[RosterRow] = []
     seen: dict[str, int] = {}
     for number, values in raw_rows:
@@ -54,7 +69,7 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[str]]:
             problems.append("username is empty")
         elif username.lower() in seen:
             problems.append(
-                f"username {username!r} already appears on line {seen[username.lower()]}"
+                f"username {username!r} already appears on {where(seen[username.lower()])}"
             )
         try:
             validate_email(email)
@@ -63,7 +78,7 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[str]]:
         if role not in Role.values:
             problems.append(f"role {role!r} must be one of {', '.join(Role.values)}")
         if problems:
-            errors.extend(f"line {number}: {p}" for p in problems)
+            errors.extend(f"{where(number)}: {p}" for p in problems)
             continue
         seen[username.lower()] = number
         rows.append(
@@ -81,7 +96,16 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[str]]:
 
 
 def import_roster(course: Course, text: str) -> RosterReport:
-    rows, errors = parse_roster(text)
+    return import_rows(course, *parse_roster(text))
+
+
+def import_rows(
+    course: Course,
+    rows: list[RosterRow],
+    errors: list[str],
+    where: Callable[[int], str] = _line,
+) -> RosterReport:
+    """Write checked rows (``check_rows``) unless there is any error: all or nothing."""
     report = RosterReport(errors=errors)
     if errors:
         return report
@@ -93,7 +117,7 @@ def import_roster(course: Course, text: str) -> RosterReport:
         user = existing.get(row.username.lower())
         if user and user.email and user.email.lower() != row.email.lower():
             report.errors.append(
-                f"line {row.line}: user {row.username!r} exists with another email ({user.email})"
+                f"{where(row.line)}: user {row.username!r} exists with another email ({user.email})"
             )
     if report.errors:
         return report

@@ -1,0 +1,71 @@
+"""Celery tasks: thin; the rules live in actions."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from quizsite.lti import actions
+from quizsite.lti.models import Context, LineItem, Passback, PassbackStatus
+
+
+def queue_sends(passback_ids: list[int]) -> None:
+    for pk in passback_ids:
+        transaction.on_commit(lambda pk=pk: send_score.delay(pk))
+
+
+@shared_task(name="lti.refresh_scores")
+def refresh_scores(
+    quiz_ids: list[int], milestone_ids: list[int], user_ids: list[int] | None = None
+) -> int:
+    items = list(
+        LineItem.objects.filter(quiz_id__in=quiz_ids).select_related(
+            "context__registration", "quiz"
+        )
+    ) + list(
+        LineItem.objects.filter(milestone_id__in=milestone_ids).select_related(
+            "context__registration", "milestone"
+        )
+    )
+    with transaction.atomic():
+        ids = actions.refresh_passbacks(items, timezone.now(), set(user_ids) if user_ids else None)
+        queue_sends(ids)
+    return len(ids)
+
+
+@shared_task(name="lti.refresh_open_scores")
+def refresh_open_scores() -> int:
+    """Results released by the clock (after a quiz's window) have no event of their own."""
+    ids = list(LineItem.objects.filter(quiz__isnull=False).values_list("quiz_id", flat=True))
+    return refresh_scores(ids, [])
+
+
+@shared_task(bind=True, name="lti.send_score", max_retries=None)
+def send_score(self, passback_id: int) -> str:
+    passback = (
+        Passback.objects.select_related(
+            "line_item__context__registration", "line_item__quiz", "line_item__milestone"
+        )
+        .filter(pk=passback_id, status=PassbackStatus.PENDING)
+        .first()
+    )
+    if passback is None:
+        return "gone"
+    now = timezone.now()
+    outcome = actions.deliver(passback, now)
+    actions.record_outcome(passback, outcome, now)
+    if outcome.retry_in is not None:
+        # Bounded: deliver() stops offering a retry after LTI_PASSBACK_MAX_TRIES, and
+        # the row then stays "failed" on the staff page.
+        raise self.retry(countdown=outcome.retry_in)
+    return "sent" if outcome.sent else "failed"
+
+
+@shared_task(name="lti.sync_roster")
+def sync_roster(context_id: int) -> int:
+    context = Context.objects.select_related("registration", "course").filter(pk=context_id).first()
+    if context is None:
+        return 0
+    result = actions.sync_roster(context, timezone.now())
+    return len(result.report.errors)
