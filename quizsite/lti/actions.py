@@ -229,7 +229,7 @@ def ensure_line_item(item: LineItem, now: datetime) -> str:
         return item.url
     with transaction.atomic():
         locked = (
-            LineItem.objects.select_for_update()
+            LineItem.objects.select_for_update(of=("self",))
             .select_related("context__registration", "quiz", "milestone")
             .get(pk=item.pk)
         )

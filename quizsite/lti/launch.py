@@ -4,6 +4,7 @@ carrying the sentence to show and the reason to log."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 import urllib.parse
@@ -110,7 +111,7 @@ def _deployment(registration: Registration, deployment_id: str) -> Deployment | 
 
 
 def platform_keys(registration: Registration, *, refresh: bool = False) -> dict:
-    key = f"lti:jwks:{registration.pk}"
+    key = "lti:jwks:" + hashlib.sha256(registration.jwks_url.encode()).hexdigest()
     keys = None if refresh else cache.get(key)
     if keys is None:
         try:

@@ -3,6 +3,7 @@ signed client assertion), Assignment and Grade Services, Names and Role Provisio
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import urllib.parse
 from datetime import datetime
@@ -31,7 +32,11 @@ def sign(claims: dict, now: datetime) -> str:
 
 def access_token(registration: Registration, scopes: list[str], now: datetime) -> str:
     scope = " ".join(sorted(scopes))
-    cache_key = f"lti:token:{registration.pk}:{scope}"
+    # Keyed by what the token is for, not by row id: ids are reused (a test database).
+    digest = hashlib.sha256(
+        f"{registration.auth_token_url} {registration.client_id} {scope}".encode()
+    )
+    cache_key = f"lti:token:{digest.hexdigest()}"
     token = cache.get(cache_key)
     if token:
         return token

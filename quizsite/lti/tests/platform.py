@@ -244,7 +244,7 @@ class Platform:
                 and method == "POST"
             ):
                 return self._score(
-                    h, path.rsplit("/", 2)[0], json.loads(raw), h.headers.get("Content-Type", "")
+                    h, path.rsplit("/", 1)[0], json.loads(raw), h.headers.get("Content-Type", "")
                 )
             if path == f"/contexts/{CONTEXT_ID}/memberships":
                 return self._json(
