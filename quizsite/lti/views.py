@@ -112,6 +112,8 @@ def launch_view(request: HttpRequest) -> HttpResponse:
         state = launch.claim_state(state_value, now=now)
         valid = launch.validate(request.POST.get("id_token", ""), state, now=now)
         user, context, role, target = actions.accept_launch(valid, now)
+        if valid.message_type == launch.DEEP_LINKING and role != Role.INSTRUCTOR:
+            raise LaunchError(messages.DEEP_LINK_STAFF_ONLY, f"{role} asked to deep link")
     except LaunchError as error:
         return _refused(request, error)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -121,10 +123,6 @@ def launch_view(request: HttpRequest) -> HttpResponse:
         transaction_safe_sync(context.pk)
     course = context.course
     if valid.message_type == launch.DEEP_LINKING:
-        if role != Role.INSTRUCTOR:
-            return _refused(
-                request, LaunchError(messages.DEEP_LINK_STAFF_ONLY, f"{role} asked to deep link")
-            )
         request.session[SESSION_DEEP_LINK] = {
             "claims": valid.claims,
             "registration": valid.registration.pk,

@@ -57,7 +57,8 @@ class Platform:
         self.tool_login_url = ""
         self.tokens: set[str] = set()
         self.registrations: list[dict] = []
-        self.score_failures = 0  # the next N score posts answer 503
+        self.score_failures = 0  # the next N score posts fail with score_status
+        self.score_status = 503
         self.requests: list[str] = []
         platform = self
 
@@ -359,7 +360,7 @@ class Platform:
             return self._json(h, 400, {"error": "no such line item or wrong type"})
         if self.score_failures:
             self.score_failures -= 1
-            return self._json(h, 503, {"error": "try later"})
+            return self._json(h, self.score_status, {"error": "not now"})
         self.scores.append((item_id, body))
         return self._json(h, 200, {})
 
