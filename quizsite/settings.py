@@ -36,6 +36,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before SessionMiddleware, so it sees the session and CSRF cookies: they are
+    # partitioned (kept inside an LMS's iframe) where they are SameSite=None.
+    "quizsite.lti.cookies.PartitionedCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

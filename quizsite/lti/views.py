@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role
-from quizsite.lti import actions, keys, launch, messages, registration, tasks
+from quizsite.lti import actions, cookies, keys, launch, messages, registration, tasks
 from quizsite.lti.launch import LaunchError
 from quizsite.lti.models import Context, LoginState, Passback, PassbackStatus
 from quizsite.quizzes.models import Quiz
@@ -75,6 +75,7 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
         httponly=True,
         samesite="None",
     )
+    cookies.partition(response, STATE_COOKIE + state.state[:12])
     return response
 
 
