@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from quizsite.lti.tests.platform import INSTRUCTOR, LEARNER, TA, Platform
 from quizsite.quizzes.tests.conftest import make_quiz, small_bank  # noqa: F401 - fixtures
+from quizsite.reports.tests.conftest import make_milestone  # noqa: F401 - fixture
 
 TOOL = "http://testserver"
 
