@@ -192,6 +192,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-due-attempts": {"task": "quizzes.expire_due_attempts", "schedule": 15.0},
     "requeue-stuck-submissions": {"task": "grading.requeue_stuck", "schedule": 60.0},
     "lti-refresh-open-scores": {"task": "lti.refresh_open_scores", "schedule": 300.0},
+    "lti-forget-old-logins": {"task": "lti.forget_old_logins", "schedule": 3600.0},
     "discard-expired-report-uploads": {
         "task": "reports.discard_expired_uploads",
         "schedule": 600.0,

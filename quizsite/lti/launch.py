@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 import jwt
 from django.core.cache import cache
-from django.db.models import Q
 
 from quizsite.lti import messages
 from quizsite.lti.http import PlatformError, request
@@ -255,6 +254,7 @@ def validate(id_token: str, state: LoginState, *, now: datetime) -> Launch:
 
 
 def forget_old_logins(now: datetime) -> int:
-    """Logins past their time are of no use (a launch for them is refused anyway)."""
-    old = LoginState.objects.filter(Q(created_at__lt=now - LOGIN_TTL * 6))
+    """Logins past their time are of no use (a launch for them is refused anyway);
+    kept a while longer only so the log can tell "expired" from "unknown"."""
+    old = LoginState.objects.filter(created_at__lt=now - LOGIN_TTL * 6)
     return old.delete()[0]

@@ -6,13 +6,17 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from quizsite.lti import actions
+from quizsite.lti import actions, launch
 from quizsite.lti.models import Context, LineItem, Passback, PassbackStatus
 
 
 def queue_sends(passback_ids: list[int]) -> None:
     for pk in passback_ids:
         transaction.on_commit(lambda pk=pk: send_score.delay(pk))
+
+
+def queue_roster_sync(context_id: int) -> None:
+    transaction.on_commit(lambda: sync_roster.delay(context_id))
 
 
 @shared_task(name="lti.refresh_scores")
@@ -69,3 +73,8 @@ def sync_roster(context_id: int) -> int:
         return 0
     result = actions.sync_roster(context, timezone.now())
     return len(result.report.errors)
+
+
+@shared_task(name="lti.forget_old_logins")
+def forget_old_logins() -> int:
+    return launch.forget_old_logins(timezone.now())

@@ -121,7 +121,7 @@ def launch_view(request: HttpRequest) -> HttpResponse:
     request.session[SESSION_FRAME] = _frame_origins(request, valid.registration)
     log.info("LTI launch of %s (%s) into %s", user.username, role, context.course.code)
     if role == Role.INSTRUCTOR and context.memberships_url:
-        transaction_safe_sync(context.pk)
+        tasks.queue_roster_sync(context.pk)
     course = context.course
     if valid.message_type == launch.DEEP_LINKING:
         request.session[SESSION_DEEP_LINK] = {
@@ -138,12 +138,6 @@ def launch_view(request: HttpRequest) -> HttpResponse:
         response = redirect("lti:course", course_code=course.code)
     response.delete_cookie(STATE_COOKIE + state_value[:12], samesite="None")
     return response
-
-
-def transaction_safe_sync(context_id: int) -> None:
-    from django.db import transaction
-
-    transaction.on_commit(lambda: tasks.sync_roster.delay(context_id))
 
 
 @login_required

@@ -86,3 +86,39 @@ def test_it_offers_a_new_window_when_the_state_cookie_was_dropped(linked_course,
     page = response.content.decode()
     assert 'target="_blank"' in page and f"login_hint={hint}" in page
     assert "_auth_user_id" not in client.session
+
+
+def test_it_forgets_logins_an_hour_old(registered, platform, client):
+    from datetime import timedelta
+
+    from quizsite.lti import launch as lti_launch
+    from quizsite.lti.models import LoginState
+    from quizsite.lti.tests.conftest import start_login
+
+    start_login(client, platform, platform.plan_launch("lms-ann"))
+    made = LoginState.objects.get().created_at
+    assert lti_launch.forget_old_logins(made + timedelta(hours=1)) == 0
+    assert lti_launch.forget_old_logins(made + timedelta(hours=1, seconds=1)) == 1
+
+
+@pytest.mark.parametrize(("after", "status"), [(599, 302), (601, 403)])
+def test_it_refuses_a_launch_ten_minutes_after_its_login(
+    linked_course, platform, client, after, status
+):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from quizsite.lti.tests.conftest import start_login
+
+    start = timezone.now()
+    hint = platform.plan_launch("lms-ann")
+    with time_machine.travel(start, tick=False):
+        auth = start_login(client, platform, hint)
+    with time_machine.travel(start + timedelta(seconds=after), tick=False):
+        token = platform.sign(platform.claims_for(hint, auth["nonce"], auth["redirect_uri"]))
+        response = client.post("/lti/launch/", {"id_token": token, "state": auth["state"]})
+    assert response.status_code == status
+    if status == 403:
+        assert "The launch has expired" in response.content.decode()
