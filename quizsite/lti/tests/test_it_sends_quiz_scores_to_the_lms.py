@@ -68,13 +68,6 @@ def test_it_posts_one_line_item_and_the_score_on_release_and_after_a_regrade(
 
     with django_capture_on_commit_callbacks(execute=True):
         actions.release_feedback(lti_quiz, now=T0 + 3600 * S)
-    print(
-        platform.requests,
-        platform.line_items,
-        platform.scores,
-        list(LineItem.objects.values()),
-        list(Passback.objects.values("status", "last_error")),
-    )
     [item] = platform.line_items.values()
     assert (item["resourceId"], item["scoreMaximum"], item["label"]) == (
         f"quiz-{lti_quiz.pk}",

@@ -16,10 +16,9 @@ from selenium.webdriver.common.by import By
 
 from questions.models import QuestionVersion
 from quizsite.accounts.models import User
-from quizsite.lti import keys
 from quizsite.lti.models import Context, Identity, LineItem
+from quizsite.lti.tests.browser.conftest import open_in_lms
 from quizsite.lti.tests.conftest import launch
-from quizsite.lti.tests.platform import Platform
 from quizsite.quizzes import actions
 from quizsite.quizzes.models import Attempt, QuizPool
 from quizsite.quizzes.tests.browser.conftest import wait_saved, wait_until
@@ -33,36 +32,6 @@ prompt = "Which opcode reads a closure variable?"
 options = ["LOAD_FAST", "LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME"]
 answer = "LOAD_FAST"
 """
-
-
-@pytest.fixture
-def lms(live_server, settings):
-    """The emulated LMS, registered with the live tool; cookies as in production."""
-    for name in ("SESSION", "CSRF"):
-        setattr(settings, f"{name}_COOKIE_SECURE", True)
-        setattr(settings, f"{name}_COOKIE_SAMESITE", "None")
-    platform = Platform()
-    platform.add_user("lms-ann", roles=[_role("Learner")], name="Ann Lee", email="ann@school.edu")
-    platform.add_user(
-        "lms-ivy", roles=[_role("Instructor")], name="Ivy Stone", email="ivy@school.edu"
-    )
-    platform.tool_login_url = live_server.url + "/lti/login/"
-    platform.register_in()
-    keys.signing_key(timezone.now())
-    platform.tool_jwks_url = live_server.url + "/lti/jwks/"
-    yield platform
-    platform.stop()
-
-
-def _role(name: str) -> str:
-    return f"http://purl.imsglobal.org/vocab/lis/v2/membership#{name}"
-
-
-def _open_in_lms(browser, lms: Platform, hint: str) -> None:
-    d = browser.driver
-    d.get(f"{lms.url}/course/{hint}")
-    wait_until(browser, lambda _: d.find_elements(By.ID, "tool"))
-    d.switch_to.frame("tool")
 
 
 def test_it_launches_a_student_into_a_quiz_and_sends_back_one_score(
@@ -83,14 +52,8 @@ def test_it_launches_a_student_into_a_quiz_and_sends_back_one_score(
     )
     QuizPool.objects.create(quiz=quiz, count=2).questions.set([keyed, small_bank["numeric"]])
 
-    _open_in_lms(browser, lms, lms.plan_launch("lms-ann", custom={"quizsite_quiz": str(quiz.pk)}))
+    open_in_lms(browser, lms, lms.plan_launch("lms-ann", custom={"quizsite_quiz": str(quiz.pk)}))
     start = "//button[text()='Start the quiz']"
-    import time
-
-    time.sleep(5)
-    browser.screenshot("dbg")
-    print("SRC", d.page_source[:3000])
-    print(lms.requests)
     wait_until(browser, lambda _: d.find_elements(By.XPATH, start), message="no start page")
     browser.screenshot("lti-quiz-start-in-lms-frame")
     d.find_element(By.XPATH, start).click()
@@ -136,7 +99,7 @@ def test_it_launches_a_student_into_a_quiz_and_sends_back_one_score(
     # Launched again from the LMS: the same account, the same column, no new score.
     users = User.objects.count()
     d.switch_to.default_content()
-    _open_in_lms(browser, lms, lms.plan_launch("lms-ann", custom={"quizsite_quiz": str(quiz.pk)}))
+    open_in_lms(browser, lms, lms.plan_launch("lms-ann", custom={"quizsite_quiz": str(quiz.pk)}))
     wait_until(browser, lambda _: "Quiz 1" in d.find_element(By.TAG_NAME, "body").text)
     browser.screenshot("lti-quiz-relaunched-in-lms-frame")
     assert User.objects.count() == users
