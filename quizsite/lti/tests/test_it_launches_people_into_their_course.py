@@ -63,3 +63,12 @@ def test_it_tells_a_student_who_comes_before_the_instructor_to_wait(registered, 
     assert response.status_code == 403
     assert b"has not been set up in Quizsite yet" in response.content
     assert not Course.objects.exists()
+
+
+def test_it_refuses_a_role_with_no_place_in_a_course(linked_course, platform, client):
+    mentor = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
+    platform.add_user("lms-mo", roles=[mentor], name="Mo Guide", email="mo@school.edu")
+    response = launch(client, platform, "lms-mo")
+    assert response.status_code == 403
+    assert "does not give access to Quizsite" in response.content.decode()
+    assert not Identity.objects.filter(sub="lms-mo").exists()
