@@ -6,6 +6,7 @@ from __future__ import annotations
 import urllib.parse
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 
 from quizsite.lti.http import PlatformError, request
@@ -13,12 +14,31 @@ from quizsite.lti.models import Deployment, Registration
 from quizsite.lti.services import SCOPE_LINEITEM, SCOPE_NRPS, SCOPE_SCORE
 
 ADMIN_ONLY = "Only a Quizsite site administrator can register Quizsite with a course site."
+LINK_INVALID = (
+    "This registration address is not valid or has expired. Ask the Quizsite administrator "
+    "for a new one."
+)
+LINK_HOURS = 24
+_SALT = "quizsite.lti.registration-link"
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 
 
 class RegistrationError(Exception):
     pass
+
+
+def link_token() -> str:
+    """A token for the registration address, signed with the site's secret key."""
+    return signing.TimestampSigner(salt=_SALT).sign("register")
+
+
+def link_valid(token: str) -> bool:
+    try:
+        signing.TimestampSigner(salt=_SALT).unsign(token, max_age=LINK_HOURS * 3600)
+    except signing.BadSignature:
+        return False
+    return True
 
 
 def _origin(url: str) -> str:

@@ -9,6 +9,7 @@ import urllib.parse
 from django.contrib import messages as flash
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -219,20 +220,39 @@ def course_page(request: HttpRequest, course_code: str) -> HttpResponse:
 
 
 @login_required
-def register(request: HttpRequest) -> HttpResponse:
-    """LTI Dynamic Registration, opened by a platform's administrator (who is signed in
-    to Quizsite as a site administrator)."""
+def registration_link(request: HttpRequest) -> HttpResponse:
+    """A site administrator gets the address to paste into the LMS's dynamic
+    registration (valid for a day): the LMS opens it in its own frame, where the
+    administrator's Quizsite session is not available."""
     if not request.user.is_superuser:
+        raise PermissionDenied(registration.ADMIN_ONLY)
+    url = request.build_absolute_uri(
+        reverse("lti:register", kwargs={"token": registration.link_token()})
+    )
+    return render(
+        request, "lti/registration_link.html", {"url": url, "hours": registration.LINK_HOURS}
+    )
+
+
+# The signed link, not a cookie, is what authorizes this page (it runs inside the
+# LMS's frame, where our cookies may not be), so there is no CSRF cookie to check.
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, token: str) -> HttpResponse:
+    """LTI Dynamic Registration, opened by the LMS with its configuration's address."""
+    if not registration.link_valid(token):
         return _refused(
-            request, LaunchError(registration.ADMIN_ONLY, "registration by a non-admin")
+            request, LaunchError(registration.LINK_INVALID, "registration link invalid or expired")
         )
     config_url = request.GET.get("openid_configuration", "")
-    token = request.GET.get("registration_token", "")
+    lms_token = request.GET.get("registration_token", "")
+    context = {"config_url": config_url}
     if request.method == "POST":
         try:
             reg = registration.register(
                 config_url,
-                token,
+                lms_token,
                 tool_base=request.build_absolute_uri("/"),
                 urls={
                     "login": request.build_absolute_uri(reverse("lti:login")),
@@ -242,15 +262,7 @@ def register(request: HttpRequest) -> HttpResponse:
             )
         except registration.RegistrationError as exc:
             log.warning("LTI dynamic registration failed: %s", exc)
-            return render(
-                request,
-                "lti/register.html",
-                {"error": str(exc), "config_url": config_url},
-                status=400,
-            )
-        response = render(request, "lti/registered.html", {"registration": reg})
-        response.xframe_options_exempt = True
-        return response
-    response = render(request, "lti/register.html", {"config_url": config_url})
-    response.xframe_options_exempt = True
-    return response
+            return render(request, "lti/register.html", {**context, "error": str(exc)}, status=400)
+        log.info("LTI dynamic registration of %s", reg)
+        return render(request, "lti/registered.html", {"registration": reg})
+    return render(request, "lti/register.html", context)
