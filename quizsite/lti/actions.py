@@ -351,9 +351,13 @@ def refresh_passbacks(
             if row is not None and all(getattr(row, k) == v for k, v in values.items()):
                 continue
             if row is None:
-                row = Passback.objects.create(
-                    line_item=item, user_id=user_id, timestamp=now, **values
-                )
+                try:
+                    with transaction.atomic():
+                        row = Passback.objects.create(
+                            line_item=item, user_id=user_id, timestamp=now, **values
+                        )
+                except IntegrityError:
+                    continue  # a refresh running at the same time made it and sends it
             else:
                 for k, v in values.items():
                     setattr(row, k, v)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
@@ -40,8 +42,12 @@ def refresh_scores(
 
 @shared_task(name="lti.refresh_open_scores")
 def refresh_open_scores() -> int:
-    """Results released by the clock (after a quiz's window) have no event of their own."""
-    ids = list(LineItem.objects.filter(quiz__isnull=False).values_list("quiz_id", flat=True))
+    """Results released by the clock (after a quiz's window) have no event of their own:
+    quizzes in the LMS that closed in the last 30 days are looked at again."""
+    since = timezone.now() - timedelta(days=30)
+    ids = list(
+        LineItem.objects.filter(quiz__closes_at__gte=since).values_list("quiz_id", flat=True)
+    )
     return refresh_scores(ids, [])
 
 
