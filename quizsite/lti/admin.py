@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from quizsite.lti.models import (
     Context,
@@ -10,6 +11,9 @@ from quizsite.lti.models import (
     ToolKey,
 )
 
+# Platform endpoints are HTTPS; a URL typed without a scheme is taken as such.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class DeploymentInline(admin.TabularInline):
     model = Deployment
@@ -18,6 +22,7 @@ class DeploymentInline(admin.TabularInline):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["__str__", "issuer", "client_id", "active"]
     search_fields = ["issuer", "client_id", "name"]
     inlines = [DeploymentInline]
@@ -32,6 +37,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(Context)
 class ContextAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["__str__", "registration", "course", "roster_synced_at"]
     list_select_related = ["course", "registration"]
     raw_id_fields = ["course"]
@@ -46,6 +52,7 @@ class IdentityAdmin(admin.ModelAdmin):
 
 @admin.register(LineItem)
 class LineItemAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["__str__", "url"]
     raw_id_fields = ["quiz", "milestone"]
 
