@@ -22,7 +22,7 @@ from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role
 from quizsite.lti import actions, cookies, keys, launch, messages, registration, tasks
 from quizsite.lti.launch import LaunchError
-from quizsite.lti.models import Context, LoginState, Passback, PassbackStatus
+from quizsite.lti.models import Context, LoginState, Passback, PassbackStatus, Registration
 from quizsite.quizzes.models import Quiz
 from quizsite.reports.models import Milestone
 
@@ -80,13 +80,41 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _frame_origins(request: HttpRequest, reg) -> list[str]:
+def _frame_origins(request: HttpRequest, reg: Registration) -> list[str]:
     origins = set()
     for url in (request.headers.get("Origin", ""), reg.auth_login_url, reg.issuer):
         parts = urllib.parse.urlsplit(url)
         if parts.scheme in ("http", "https") and parts.netloc:
             origins.add(f"{parts.scheme}://{parts.netloc}")
     return sorted(origins)
+
+
+def _cookie_missing(request: HttpRequest, state_value: str) -> HttpResponse:
+    """The browser dropped the state cookie (no partitioned cookies in the frame):
+    offer to start the same login again in a window of its own."""
+    pending = LoginState.objects.filter(state=state_value, used_at__isnull=True).first()
+    if pending is None:
+        raise LaunchError(messages.REPLAYED, "launch without a known state")
+    log.info("LTI launch without its state cookie; offering a new window")
+    again = reverse("lti:login") + "?" + urllib.parse.urlencode(pending.login_params)
+    response = render(
+        request, "lti/new_window.html", {"shown": messages.COOKIES_BLOCKED, "url": again}
+    )
+    response.xframe_options_exempt = True
+    return response
+
+
+def _destination(
+    request: HttpRequest, valid: launch.Launch, course: Course, target: actions.Target
+) -> HttpResponse:
+    if valid.message_type == launch.DEEP_LINKING:
+        request.session[SESSION_DEEP_LINK] = {"claims": valid.claims, "course": course.pk}
+        return redirect("lti:deep_link")
+    if target.quiz:
+        return redirect("quizzes:start", course_code=course.code, quiz_id=target.quiz.pk)
+    if target.milestone:
+        return redirect("reports:detail", course_code=course.code, pk=target.milestone.pk)
+    return redirect("lti:course", course_code=course.code)
 
 
 @csrf_exempt
@@ -97,20 +125,7 @@ def launch_view(request: HttpRequest) -> HttpResponse:
     state_value = request.POST.get("state", "")
     try:
         if request.COOKIES.get(STATE_COOKIE + state_value[:12]) != state_value or not state_value:
-            pending = LoginState.objects.filter(state=state_value, used_at__isnull=True).first()
-            if pending is not None:
-                # The browser dropped the cookie (third-party cookies blocked in the
-                # frame): start the login again, in a window of its own.
-                log.info("LTI launch without its state cookie; offering a new window")
-                again = reverse("lti:login") + "?" + urllib.parse.urlencode(pending.login_params)
-                response = render(
-                    request,
-                    "lti/new_window.html",
-                    {"shown": messages.COOKIES_BLOCKED, "url": again},
-                )
-                response.xframe_options_exempt = True
-                return response
-            raise LaunchError(messages.REPLAYED, "launch without a known state")
+            return _cookie_missing(request, state_value)
         state = launch.claim_state(state_value, now=now)
         valid = launch.validate(request.POST.get("id_token", ""), state, now=now)
         user, context, role, target = actions.accept_launch(valid, now)
@@ -123,20 +138,7 @@ def launch_view(request: HttpRequest) -> HttpResponse:
     log.info("LTI launch of %s (%s) into %s", user.username, role, context.course.code)
     if role == Role.INSTRUCTOR and context.memberships_url:
         tasks.queue_roster_sync(context.pk)
-    course = context.course
-    if valid.message_type == launch.DEEP_LINKING:
-        request.session[SESSION_DEEP_LINK] = {
-            "claims": valid.claims,
-            "registration": valid.registration.pk,
-            "course": course.pk,
-        }
-        response = redirect("lti:deep_link")
-    elif target.quiz:
-        response = redirect("quizzes:start", course_code=course.code, quiz_id=target.quiz.pk)
-    elif target.milestone:
-        response = redirect("reports:detail", course_code=course.code, pk=target.milestone.pk)
-    else:
-        response = redirect("lti:course", course_code=course.code)
+    response = _destination(request, valid, context.course, target)
     response.delete_cookie(STATE_COOKIE + state_value[:12], samesite="None")
     return response
 
