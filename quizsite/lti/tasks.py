@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from quizsite.lti import actions, launch
+from quizsite.lti import launch, passback, roster_sync
 from quizsite.lti.models import Context, LineItem, Passback, PassbackStatus
 
 
@@ -35,7 +35,7 @@ def refresh_scores(
         )
     )
     with transaction.atomic():
-        ids = actions.refresh_passbacks(items, timezone.now(), set(user_ids) if user_ids else None)
+        ids = passback.refresh_passbacks(items, timezone.now(), set(user_ids) if user_ids else None)
         queue_sends(ids)
     return len(ids)
 
@@ -53,18 +53,18 @@ def refresh_open_scores() -> int:
 
 @shared_task(bind=True, name="lti.send_score", max_retries=None)
 def send_score(self, passback_id: int) -> str:
-    passback = (
+    row = (
         Passback.objects.select_related(
             "line_item__context__registration", "line_item__quiz", "line_item__milestone"
         )
         .filter(pk=passback_id, status=PassbackStatus.PENDING)
         .first()
     )
-    if passback is None:
+    if row is None:
         return "gone"
     now = timezone.now()
-    outcome = actions.deliver(passback, now)
-    actions.record_outcome(passback, outcome, now)
+    outcome = passback.deliver(row, now)
+    passback.record_outcome(row, outcome, now)
     if outcome.retry_in is not None:
         # Bounded: deliver() stops offering a retry after LTI_PASSBACK_MAX_TRIES, and
         # the row then stays "failed" on the staff page.
@@ -77,7 +77,7 @@ def sync_roster(context_id: int) -> int:
     context = Context.objects.select_related("registration", "course").filter(pk=context_id).first()
     if context is None:
         return 0
-    result = actions.sync_roster(context, timezone.now())
+    result = roster_sync.sync_roster(context, timezone.now())
     return len(result.report.errors)
 
 

@@ -20,7 +20,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role
-from quizsite.lti import actions, cookies, keys, launch, messages, registration, tasks
+from quizsite.lti import (
+    actions,
+    cookies,
+    deep_linking,
+    keys,
+    launch,
+    messages,
+    passback,
+    registration,
+    roster_sync,
+    tasks,
+)
 from quizsite.lti.launch import LaunchError
 from quizsite.lti.models import Context, LoginState, Passback, PassbackStatus, Registration
 from quizsite.quizzes.models import Quiz
@@ -154,23 +165,14 @@ def deep_link(request: HttpRequest) -> HttpResponse:
     quizzes = list(Quiz.objects.filter(course=course).order_by("opens_at", "title"))
     milestones = list(Milestone.objects.filter(course=course).order_by("due_at", "pk"))
     if request.method == "POST":
-        launch_url = request.build_absolute_uri(reverse("lti:launch"))
-        chosen = []
-        wanted_q = set(request.POST.getlist("quiz"))
-        wanted_m = set(request.POST.getlist("milestone"))
-        chosen += [
-            actions.content_item("quiz", q, launch_url) for q in quizzes if str(q.pk) in wanted_q
-        ]
-        chosen += [
-            actions.content_item("milestone", m, launch_url)
-            for m in milestones
-            if str(m.pk) in wanted_m
-        ]
-        claims = pending["claims"]
-        reg_client = claims["aud"][0] if isinstance(claims["aud"], list) else claims["aud"]
-        jwt_value = actions.deep_link_response(claims, reg_client, chosen, timezone.now())
+        return_url, jwt_value = deep_linking.place(
+            pending["claims"],
+            [q for q in quizzes if str(q.pk) in request.POST.getlist("quiz")],
+            [m for m in milestones if str(m.pk) in request.POST.getlist("milestone")],
+            launch_url=request.build_absolute_uri(reverse("lti:launch")),
+            now=timezone.now(),
+        )
         del request.session[SESSION_DEEP_LINK]
-        return_url = claims[launch.DL + "deep_linking_settings"]["deep_link_return_url"]
         return render(
             request, "lti/autopost.html", {"action": return_url, "fields": {"JWT": jwt_value}}
         )
@@ -193,7 +195,7 @@ def course_page(request: HttpRequest, course_code: str) -> HttpResponse:
     result = None
     if request.method == "POST" and request.POST.get("sync"):
         context = get_object_or_404(Context, pk=request.POST["sync"], course=course)
-        result = actions.sync_roster(context, timezone.now())
+        result = roster_sync.sync_roster(context, timezone.now())
         if result.report.ok:
             flash.success(
                 request,
@@ -201,11 +203,11 @@ def course_page(request: HttpRequest, course_code: str) -> HttpResponse:
                 f"{result.report.enrolled} enrolment(s), {result.report.updated} role change(s).",
             )
     elif request.method == "POST" and request.POST.get("send_again"):
-        passback = get_object_or_404(
+        row = get_object_or_404(
             Passback, pk=request.POST["send_again"], line_item__context__course=course
         )
-        actions.send_again(passback)
-        tasks.queue_sends([passback.pk])
+        passback.send_again(row)
+        tasks.queue_sends([row.pk])
         flash.success(request, messages.SENT_AGAIN)
         return redirect("lti:course", course_code=course.code)
     waiting = (

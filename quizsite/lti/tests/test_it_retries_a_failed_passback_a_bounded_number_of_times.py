@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from quizsite.lti import actions as lti_actions
+from quizsite.lti import passback as lti_passback
 from quizsite.lti.models import Identity, Passback
 from quizsite.lti.tests.conftest import launch
 from quizsite.quizzes import actions
@@ -64,8 +64,8 @@ def test_it_gives_up_after_the_bound_and_shows_the_failure_to_staff(
 
 def test_it_waits_longer_after_each_failed_try(settings):
     settings.LTI_PASSBACK_BACKOFF_SECONDS = 60
-    assert [lti_actions.backoff(n) for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
-    assert lti_actions.backoff(50) == 3600
+    assert [lti_passback.backoff(n) for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
+    assert lti_passback.backoff(50) == 3600
 
 
 def test_it_does_not_retry_what_the_platform_refused(
