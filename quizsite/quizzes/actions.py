@@ -21,7 +21,7 @@ from grader.django.models import Submission
 from questions import format as qformat
 from questions.models import Question, QuestionVersion
 from quizsite.accounts import access
-from quizsite.quizzes import content, grading, history, messages, timing
+from quizsite.quizzes import content, grading, history, messages, signals, timing
 from quizsite.quizzes.models import (
     Answer,
     AnswerRevision,
@@ -473,6 +473,7 @@ def _store_scores(attempt_ids: set[int]) -> dict[int, float | None]:
         answers[attempt_id].append((status, points))
     scores = {pk: grading.attempt_score(values) for pk, values in answers.items()}
     Attempt.objects.bulk_update([Attempt(pk=pk, score=v) for pk, v in scores.items()], ["score"])
+    signals.scores_stored.send(sender=Attempt, attempt_ids=set(attempt_ids))
     return scores
 
 
