@@ -158,6 +158,11 @@ if CELERY_BROKER_URL.split("://", 1)[0] not in ("filesystem", "redis", "rediss",
         f"CELERY_BROKER_URL={CELERY_BROKER_URL!r}: use redis://host:port/db or filesystem://."
     )
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+if CELERY_BROKER_URL.split("://", 1)[0] in ("redis", "rediss"):
+    # kombu's Redis transport, with a channel that still closes cleanly when Redis goes
+    # away mid-read; without it a worker running a task stops at a Redis restart
+    # instead of reconnecting (quizsite/broker.py says why).
+    CELERY_BROKER_TRANSPORT = "quizsite.broker:Transport"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
