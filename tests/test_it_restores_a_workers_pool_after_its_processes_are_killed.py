@@ -3,6 +3,8 @@ concurrency, as its health check reports it, and grades what was lost."""
 
 import os
 import signal
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -18,6 +20,18 @@ pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.django_db(tran
 
 CONCURRENCY = 2
 SLOW = "import time\ntime.sleep(3)\n\ndef add(a, b):\n    return a + b\n"
+
+
+def _health_check(node: str) -> tuple[int, str]:
+    """The container's health check, as it runs there: (exit status, what it printed)."""
+    run = subprocess.run(
+        [sys.executable, "-m", "quizsite.worker_health", node, "--timeout", "5"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ, CELERY_BROKER_URL=settings.CELERY_BROKER_URL),
+    )
+    return run.returncode, run.stdout.strip()
 
 
 def _all(subs, status: str) -> bool:
@@ -46,6 +60,7 @@ def test_it_restores_a_full_pool_after_its_processes_are_killed_mid_grade(worker
     proc, node = worker
     size = wait_for(lambda: pool_size(node, timeout=2), timeout=60, what="the worker", worker=proc)
     assert size.full and len(size.processes) == CONCURRENCY
+    assert _health_check("nobody@nowhere")[0] == 1
     version = make_version("arith/add")
     for _round in range(3):
         subs = [submit_code(version, SLOW, seed=i) for i in range(CONCURRENCY)]
@@ -67,6 +82,7 @@ def test_it_restores_a_full_pool_after_its_processes_are_killed_mid_grade(worker
             worker=proc,
         )
         assert set(size.processes) == pool_children(proc)
+        assert _health_check(node) == (0, size.describe())
         wait_for(
             lambda subs=subs: _all(subs, "graded"),
             timeout=90,
