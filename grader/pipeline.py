@@ -50,6 +50,7 @@ from typing import Any
 
 from grader import messages
 from grader.checks.base import Check, CheckResult, GradingContext
+from grader.harness.probe import well_formed as probe_answer_well_formed
 from grader.sandbox.api import Limits, Outcome, RunResult
 from grader.values import equal, render
 from questions.format import CheckSpec, Question, TestSpec, instantiate
@@ -158,11 +159,9 @@ def _payload(question: Question, source: str, filename: str, base_seed: int) -> 
 
 
 def _valid_probe(value: Any) -> bool:
-    return (
-        type(value) is dict
-        and type(value.get("module")) is dict
-        and all(type(value.get(k)) is dict for k in ("bindings", "tests", "raises"))
-    )
+    # Exactly the probe's answer, nothing more: the fields this module adds when it
+    # observed a run fail (sandbox_error, limit, fallback) can then only be its own.
+    return probe_answer_well_formed(value)
 
 
 def _limit_entry(r: RunResult) -> dict[str, Any]:

@@ -202,6 +202,11 @@ if CELERY_BROKER_URL.split("://", 1)[0] not in ("filesystem", "redis", "rediss",
         f"CELERY_BROKER_URL={CELERY_BROKER_URL!r}: use redis://host:port/db or filesystem://."
     )
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+if CELERY_BROKER_URL.split("://", 1)[0] in ("redis", "rediss"):
+    # kombu's Redis transport, with a channel that still closes cleanly when Redis goes
+    # away mid-read; without it a worker running a task stops at a Redis restart
+    # instead of reconnecting (quizsite/broker.py says why).
+    CELERY_BROKER_TRANSPORT = "quizsite.broker:Transport"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
@@ -216,6 +221,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # A task not acknowledged within this many seconds is redelivered; longer than any grade.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Reconnect after a lost broker, also while starting (Celery 6 stops deriving the start-up
+# behaviour from broker_connection_retry). Grades running at the loss are left to finish:
+# they write their result to the database, not the broker, and their messages go back to
+# the queue anyway, so cancelling them would only redo the work.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
