@@ -113,6 +113,17 @@ def grade_submission(submission_id: int, *, me: str | None = None) -> Outcome:
     submission = Submission.objects.select_related("question_version__question").get(
         pk=submission_id
     )
+    if submission.tries > settings.GRADER_MAX_TRIES:
+        # The claim counted this try before anything ran. A row that comes back with
+        # more tries than that was claimed and never stored each time: its worker
+        # process was killed (memory, the task's time limit, a crash) while grading
+        # it. Grading it again would only kill another one, so staff get it instead.
+        log.error("submission %s lost its worker %s times", submission_id, submission.tries - 1)
+        detail = (
+            f"grading never finished: the worker grading it was lost "
+            f"{submission.tries - 1} times (killed, or ran out of memory or time)"
+        )
+        return _finish(submission_id, token, Status.ERROR, None, detail)
     try:
         question = _question_for(submission)
         result = pipeline.grade(
