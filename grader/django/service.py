@@ -177,22 +177,22 @@ def requeue_stuck(*, now: datetime) -> int:
     from grader.django.actions import enqueue
 
     stale_queue = now - timedelta(seconds=settings.GRADER_REQUEUE_AFTER_SECONDS)
-    ids = list(
+    found = dict(
         Submission.objects.filter(status=Status.QUEUED, enqueued_at__lt=stale_queue).values_list(
-            "pk", flat=True
+            "pk", "purpose"
         )[:500]
     )
     expired = list(
         Submission.objects.filter(status=Status.RUNNING, lease_until__lt=now).values_list(
-            "pk", flat=True
+            "pk", "purpose"
         )[:500]
     )
-    for pk in expired:
+    for pk, purpose in expired:
         if Submission.objects.filter(pk=pk, status=Status.RUNNING, lease_until__lt=now).update(
             status=Status.QUEUED, claim_token="", claimed_by="", lease_until=None
         ):
-            ids.append(pk)
-    Submission.objects.filter(pk__in=ids).update(enqueued_at=now)
-    for pk in ids:
-        enqueue(pk)
-    return len(ids)
+            found[pk] = purpose
+    Submission.objects.filter(pk__in=list(found)).update(enqueued_at=now)
+    for pk, purpose in found.items():
+        enqueue(pk, purpose)
+    return len(found)
