@@ -2,6 +2,7 @@
 process started here, and the grade lands in PostgreSQL. Then a worker killed with
 SIGKILL mid-grade: the submission is still graded, exactly once."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -30,8 +31,9 @@ def _services_or_skip() -> None:
         )
 
 
-@pytest.fixture
-def worker():
+@contextlib.contextmanager
+def running_worker(**extra_env: str):
+    """A Celery worker process (one pool process, the fake sandbox) on a queue of its own."""
     _services_or_skip()
     from quizsite.celery import app
 
@@ -48,6 +50,7 @@ def worker():
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         GRADER_SANDBOX="fake",
         DJANGO_SETTINGS_MODULE="quizsite.settings",
+        **extra_env,
     )
     command = [sys.executable, "-m", "celery", "-A", "quizsite", "worker", "--queues", queue]
     command += ["--concurrency", "1", "--pool", "prefork", "--without-gossip", "--without-mingle"]
@@ -60,14 +63,22 @@ def worker():
         text=True,
         start_new_session=True,
     )
-    yield proc
-    app.conf.task_default_queue = previous
-    os.killpg(proc.pid, signal.SIGTERM)
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        yield proc
+    finally:
+        app.conf.task_default_queue = previous
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.fixture
+def worker():
+    with running_worker() as proc:
+        yield proc
 
 
 def wait_for(predicate, *, timeout: float, what: str, worker=None):
