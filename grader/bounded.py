@@ -31,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from grader.sandbox import _sys
+
 _MB = 1024 * 1024
 # The child's answer is a grading result (feedback sentences, small details): far
 # below this. More means something is wrong; the parent stops reading.
@@ -68,6 +70,8 @@ def _child(fn: Callable[[], Any], budget: Budget, w: int) -> None:
     # handlers, flush its buffers, or close its database and broker connections.
     status = 0
     try:
+        # Dies with the worker process: nothing is left computing for a dead parent.
+        _sys.prctl(_sys.PR_SET_PDEATHSIG, signal.SIGKILL)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         cpu = max(1, int(budget.cpu_seconds))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -85,7 +89,10 @@ def _child(fn: Callable[[], Any], budget: Budget, w: int) -> None:
             answer = {"over": "memory", "detail": f"RecursionError: {e}"}
         except Exception as e:
             answer = {"failed": f"{type(e).__name__}: {e}"[:2000]}
-        data = json.dumps(answer).encode()
+        try:
+            data = json.dumps(answer).encode()
+        except (TypeError, ValueError) as e:  # a value that is not plain data: our bug
+            data = json.dumps({"failed": f"{type(e).__name__}: {e}"[:2000]}).encode()
         view = memoryview(data)
         while view:
             view = view[os.write(w, view) :]
