@@ -2,11 +2,10 @@
 aliases ``a1 = a0; a2 = a1; ...`` must cost work in proportion to its length, not to
 its square, and still be followed to its end."""
 
-import json
 import resource
-import subprocess
-import sys
 from pathlib import Path
+
+from grader.tests.capped import run_capped
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -31,21 +30,13 @@ print(json.dumps({"bytes": len(source), "calls": found.calls, "lookups": found.l
 CPU_SECONDS = 60
 
 
-def _capped() -> None:
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
-
-
 def test_it_follows_a_200_kb_chain_of_aliases_to_the_forbidden_call():
-    done = subprocess.run(
-        [sys.executable, "-c", ANALYSE_IN_A_FRESH_PROCESS, str(ROOT)],
-        capture_output=True,
-        text=True,
-        preexec_fn=_capped,
+    report = run_capped(
+        ANALYSE_IN_A_FRESH_PROCESS,
+        str(ROOT),
+        limits={resource.RLIMIT_CPU: CPU_SECONDS},
         timeout=10 * CPU_SECONDS,
-        check=False,
     )
-    assert done.returncode == 0, f"status {done.returncode}: {done.stderr[-2000:]}"
-    report = json.loads(done.stdout)
     assert report["bytes"] > 200 * 1024
     assert report["calls"] == ["sum"]
     assert report["lookups"] == []

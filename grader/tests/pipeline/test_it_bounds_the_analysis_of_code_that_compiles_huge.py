@@ -2,13 +2,11 @@
 compiles its innermost body 2**depth times. The worker must give such an answer a
 clear failing grade and stay the size it was."""
 
-import json
 import resource
-import subprocess
-import sys
 from pathlib import Path
 
 from grader import messages
+from grader.tests.capped import run_capped
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -46,21 +44,10 @@ print(json.dumps({"before": before, "after": peak_mb(),
 CAP = 3 * 1024**3
 
 
-def _capped() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (CAP, CAP))
-
-
 def test_it_fails_a_try_finally_bomb_and_keeps_the_worker_its_size():
-    done = subprocess.run(
-        [sys.executable, "-c", GRADE_IN_A_FRESH_PROCESS, str(ROOT)],
-        capture_output=True,
-        text=True,
-        preexec_fn=_capped,
-        timeout=300,
-        check=False,
+    report = run_capped(
+        GRADE_IN_A_FRESH_PROCESS, str(ROOT), limits={resource.RLIMIT_AS: CAP}, timeout=300
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["status"] == "graded"
     assert report["feedback"] and set(report["feedback"]) == {messages.too_complex()}
     assert report["after"] - report["before"] < 100, report
