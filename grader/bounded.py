@@ -7,20 +7,25 @@ the cost of that work is chosen by the student: CPython emits the body of a
 blocks in 3 KB of source compile to millions of instructions and gigabytes of
 memory, and a worker process keeps the memory its allocator got.
 
-``call(fn, budget)`` therefore runs ``fn()`` in a short-lived child forked from the
-calling process: it sees everything the parent had in memory (question, source,
-probe answer) without any of it being serialised, caps its own address space
-(``RLIMIT_AS``: what is mapped at the fork plus ``budget.memory_mb``) and CPU time
-(``RLIMIT_CPU``), and hands back ``fn``'s return value as JSON over a pipe (never
-pickle). The parent waits at most ``budget.wall_seconds`` and then kills it. Whatever
-the child allocated goes away with it, so the worker's own size never changes.
+``Child(steps, budget)`` therefore forks a short-lived child of the calling process:
+it sees everything the parent had in memory at the fork (question, source) without
+any of it being serialised, caps its own address space (``RLIMIT_AS``: what is mapped
+at the fork plus ``budget.memory_mb``) and CPU time (``RLIMIT_CPU``, for all its steps
+together), and then runs its steps one at a time: ``child.ask(data)`` sends ``data``
+(plain JSON) to the next step and returns that step's value after a JSON round trip
+over a pipe (never pickle). The parent waits at most ``budget.wall_seconds`` for each
+answer, then kills the child. Whatever the child allocated goes away with it, so the
+worker's own size never changes. ``call(fn, budget)`` is the one-step case.
 
 A fork costs a few milliseconds (page tables; the pages themselves are shared
-copy-on-write), which is why this is done twice per grading and not per check.
+copy-on-write), more on a loaded machine, where every hand-over waits for a CPU:
+that is why a grading uses one child for all its analysis, step by step, and why a
+child that answered its last step is reaped later rather than waited for.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -65,7 +70,45 @@ def _mapped_bytes() -> int:
         return int(f.read().split()[0]) * resource.getpagesize()
 
 
-def _child(fn: Callable[[], Any], budget: Budget, w: int) -> None:
+def _write_message(fd: int, data: bytes) -> None:
+    view = memoryview(len(data).to_bytes(4, "big") + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exactly(fd: int, n: int, deadline: float | None) -> bytes | None:
+    """``n`` bytes, or None at end of file; raises TimeoutError past ``deadline``."""
+    chunks, size = [], 0
+    while size < n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError
+        chunk = os.read(fd, min(n - size, 1 << 16))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _run_step(step: Callable[[Any], Any], data: Any) -> bytes:
+    try:
+        answer = {"ok": step(data)}
+    except MemoryError:
+        answer = {"over": "memory"}
+    except RecursionError as e:
+        # compile() and ast raise it for nesting deeper than they support.
+        answer = {"over": "memory", "detail": f"RecursionError: {e}"}
+    except Exception as e:
+        answer = {"failed": f"{type(e).__name__}: {e}"[:2000]}
+    try:
+        return json.dumps(answer).encode()
+    except (TypeError, ValueError) as e:  # a value that is not plain data: our bug
+        return json.dumps({"failed": f"{type(e).__name__}: {e}"[:2000]}).encode()
+
+
+def _serve(steps: list[Callable[[Any], Any]], budget: Budget, r: int, w: int) -> None:
     # Any exit from here is os._exit: the child must never run the parent's atexit
     # handlers, flush its buffers, or close its database and broker connections.
     status = 0
@@ -80,83 +123,149 @@ def _child(fn: Callable[[], Any], budget: Budget, w: int) -> None:
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)  # the worker may run under a cap of its own
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        try:
-            answer = {"ok": fn()}
-        except MemoryError:
-            answer = {"over": "memory"}
-        except RecursionError as e:
-            # compile() and ast raise it for nesting deeper than they support.
-            answer = {"over": "memory", "detail": f"RecursionError: {e}"}
-        except Exception as e:
-            answer = {"failed": f"{type(e).__name__}: {e}"[:2000]}
-        try:
-            data = json.dumps(answer).encode()
-        except (TypeError, ValueError) as e:  # a value that is not plain data: our bug
-            data = json.dumps({"failed": f"{type(e).__name__}: {e}"[:2000]}).encode()
-        view = memoryview(data)
-        while view:
-            view = view[os.write(w, view) :]
+        for step in steps:
+            header = _read_exactly(r, 4, None)
+            body = _read_exactly(r, int.from_bytes(header, "big"), None) if header else None
+            if body is None:
+                break  # the parent needs no more steps
+            _write_message(w, _run_step(step, json.loads(body)))
+        # The parent reads only whole answers: closing here spares it the wait for this
+        # process's teardown (unmapping a copy of the worker); it reaps it later.
+        os.close(w)
     except MemoryError:
-        status = 3  # not even the answer fits: the parent reads "no answer" + status 3
+        status = 3  # not even the answer fits: the parent sees no answer + status 3
     except BaseException:
         status = 4
     finally:
         os._exit(status)
 
 
-def call(fn: Callable[[], Any], budget: Budget = Budget()) -> Any:
-    """``fn()`` computed in a forked child within ``budget``; its value after a JSON
-    round trip. Raises ``OverBudget`` when the budget ran out and ``ChildFailed`` when
-    the child failed otherwise (or ``fn`` raised)."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child, which ends with os._exit
-        os.close(r)
-        _child(fn, budget, w)
-    os.close(w)
-    chunks: list[bytes] = []
-    size = 0
-    killed_for_time = False
-    deadline = time.monotonic() + budget.wall_seconds
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                killed_for_time = True
-                break
-            ready, _, _ = select.select([r], [], [], left)
-            if not ready:
-                continue
-            chunk = os.read(r, 1 << 16)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > MAX_ANSWER_BYTES:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(r)
-        if killed_for_time or size > MAX_ANSWER_BYTES:
+# Children that answered their last step and were still exiting then.
+_exiting: list[int] = []
+
+
+def _reap_exited() -> None:
+    for pid in list(_exiting):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _exiting.remove(pid)
+
+
+class Child:
+    """A forked child that runs ``steps`` in order, one per ``ask``, within ``budget``.
+
+    Use as a context manager: leaving it ends the child (killed if it still runs)."""
+
+    def __init__(self, steps: list[Callable[[Any], Any]], budget: Budget = Budget()) -> None:
+        _reap_exited()
+        self.budget = budget
+        self.left = len(steps)
+        to_child_r, self._to_child = os.pipe()
+        self._from_child, from_child_w = os.pipe()
+        # Frozen objects are never traversed by the collector: a collection in the child
+        # then does not touch (and so copy) every page of the worker's heap.
+        gc.freeze()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - the child, which ends with os._exit
+            os.close(self._to_child)
+            os.close(self._from_child)
+            _serve(steps, budget, to_child_r, from_child_w)
+        gc.unfreeze()
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._status: int | None = None
+
+    def __enter__(self) -> Child:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def ask(self, data: Any = None) -> Any:
+        """The next step's value for ``data``. Raises ``OverBudget`` when the budget ran
+        out and ``ChildFailed`` when the child failed otherwise (or the step raised)."""
+        if self._status is not None or self.left <= 0:
+            raise ChildFailed("the child has no step left")
+        self.left -= 1
+        deadline = time.monotonic() + self.budget.wall_seconds
+        answer = None
+        try:
+            _write_message(self._to_child, json.dumps(data).encode())
+            header = _read_exactly(self._from_child, 4, deadline)
+            size = int.from_bytes(header, "big") if header else 0
+            if header and size <= MAX_ANSWER_BYTES:
+                body = _read_exactly(self._from_child, size, deadline)
+                answer = _decode(body) if body is not None else None
+        except TimeoutError:
+            self._kill()
+            self._reap()
+            raise OverBudget(
+                "time", f"still running after {self.budget.wall_seconds:g} s"
+            ) from None
+        except BrokenPipeError:
+            pass  # the child died before reading: its status says why
+        if answer is not None:
+            if self.left == 0:
+                self.close()
+            return _answer(answer)
+        self._kill()
+        status = self._reap()
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
+            # SIGXCPU at the soft CPU limit, SIGKILL at the hard one a second later.
+            raise OverBudget("time", f"over {self.budget.cpu_seconds} s of CPU")
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
+            raise OverBudget("memory", "the answer did not fit in the budget")
+        raise ChildFailed(f"no answer (wait status {status})")
+
+    def close(self) -> None:
+        """End the child: after its last answer it is only exiting (reaped later);
+        otherwise it is killed and reaped now."""
+        if self._status is not None:
+            return
+        for fd in (self._to_child, self._from_child):
             try:
-                os.kill(pid, signal.SIGKILL)
+                os.close(fd)
+            except OSError:
+                pass
+        if self.left > 0:
+            self._kill()
+            self._reap()
+            return
+        self._status = 0
+        if os.waitpid(self.pid, os.WNOHANG)[0] == 0:
+            _exiting.append(self.pid)
+
+    def _kill(self) -> None:
+        if self._status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)  # not reaped yet: the pid is still its own
             except ProcessLookupError:
                 pass
-        _, status = os.waitpid(pid, 0)
-    if killed_for_time:
-        raise OverBudget("time", f"still running after {budget.wall_seconds:g} s")
-    if size > MAX_ANSWER_BYTES:
-        raise ChildFailed(f"answer longer than {MAX_ANSWER_BYTES} bytes")
-    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
-        # SIGXCPU at the soft CPU limit, SIGKILL at the hard one a second later.
-        raise OverBudget("time", f"over {budget.cpu_seconds} s of CPU")
-    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
-        raise OverBudget("memory", "the answer did not fit in the budget")
+
+    def _reap(self) -> int:
+        if self._status is None:
+            self._status = os.waitpid(self.pid, 0)[1]
+        return self._status
+
+
+def call(fn: Callable[[], Any], budget: Budget = Budget()) -> Any:
+    """``fn()`` computed in a forked child within ``budget`` (a one-step ``Child``)."""
+    with Child([lambda _: fn()], budget) as child:
+        return child.ask()
+
+
+def _decode(body: bytes) -> dict[str, Any] | None:
     try:
-        answer = json.loads(b"".join(chunks))
+        answer = json.loads(body)
     except ValueError:
-        answer = None
-    if type(answer) is not dict:
-        raise ChildFailed(f"no answer (wait status {status})")
+        return None
+    return answer if type(answer) is dict else None
+
+
+def _answer(answer: dict[str, Any]) -> Any:
     if "over" in answer:
         raise OverBudget(str(answer["over"]), str(answer.get("detail", "")))
     if "failed" in answer:

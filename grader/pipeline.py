@@ -524,12 +524,30 @@ def grade(
     limits = limits_for(question)
     errors: list[str] = []
 
-    # 1. Compile on the trusted side, within the analysis budget.
     if len(source.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
         fb = messages.too_long(MAX_SOURCE_BYTES // 1024)
         return _finish(question, _all_failed(question, fb), "graded", errors)
+    if question.code.checks:
+        _load_check_kinds()  # before the fork, so the child need not import them
+    # One budgeted child for all the analysis of this source: it compiles (step 1),
+    # keeps the code object, and later reads it and the probes' values (steps 4-5).
+    in_child = _InChild(question, source, base_seed, limits)
+    with bounded.Child([in_child.compile, in_child.analyse], ANALYSIS_BUDGET) as child:
+        return _grade_in(child, question, source, run, base_seed, limits, errors)
+
+
+def _grade_in(
+    child: bounded.Child,
+    question: Question,
+    source: str,
+    run: SandboxRun,
+    base_seed: int,
+    limits: Limits,
+    errors: list[str],
+) -> Result:
+    # 1. Compile on the trusted side, within the analysis budget.
     try:
-        fb = bounded.call(lambda: _compile_problem(source), ANALYSIS_BUDGET)
+        fb = child.ask()
     except bounded.OverBudget as e:
         log.warning("compiling a submission to %s ran over its budget: %s", question.id, e)
         fb = messages.too_complex()
@@ -558,13 +576,8 @@ def grade(
 
     # 4-5. Tests and the checks that read only code and data, within the budget; then
     # the checks that time the submission in sandboxes, here.
-    if question.code.checks:
-        _load_check_kinds()  # before the fork, so the child need not import them
     try:
-        analysed = bounded.call(
-            lambda: _analyse(question, source, probe, reference, base_seed, limits),
-            ANALYSIS_BUDGET,
-        )
+        analysed = child.ask({"probe": probe, "reference": reference})
     except bounded.OverBudget as e:
         log.warning("analysing a submission to %s ran over its budget: %s", question.id, e)
         return _finish(question, _all_failed(question, messages.too_complex()), "graded", errors)
@@ -575,6 +588,7 @@ def grade(
     grader_error = bool(analysed["grader_error"])
     results = [_check_result(d) for d in analysed["results"]]
     code = question.code
+    assert code is not None
     if any(_uses_sandbox(spec) for spec in code.checks):
         ctx = _context(question, source, None, lambda target: None, run, base_seed)
         ctx.probe = probe  # type: ignore[attr-defined]
@@ -589,16 +603,38 @@ def grade(
     return _finish(question, results, "error" if grader_error else "graded", errors)
 
 
-def _compile_problem(source: str) -> str | None:
-    """What is wrong with the source for the student (a sentence), or None. Runs in the
-    budgeted child, so a source that is costly to compile costs the child only."""
-    try:
-        compile(source, SUBMISSION_FILE, "exec", dont_inherit=True)
-    except SyntaxError as e:
-        return messages.syntax_error(e.lineno, e.offset, e.msg)
-    except ValueError as e:  # a null byte, say
-        return messages.compile_failed(type(e).__name__)
-    return None
+class _InChild:
+    """The steps of the budgeted analysis child (``grader.bounded.Child``). The trusted
+    compile is made and kept there: it, and everything read from it, dies with it."""
+
+    def __init__(self, question: Question, source: str, base_seed: int, limits: Limits):
+        self.question = question
+        self.source = source
+        self.base_seed = base_seed
+        self.limits = limits
+        self.module_code: types.CodeType | None = None
+
+    def compile(self, _: Any) -> str | None:
+        """What is wrong with the source for the student (a sentence), or None."""
+        try:
+            self.module_code = compile(self.source, SUBMISSION_FILE, "exec", dont_inherit=True)
+        except SyntaxError as e:
+            return messages.syntax_error(e.lineno, e.offset, e.msg)
+        except ValueError as e:  # a null byte, say
+            return messages.compile_failed(type(e).__name__)
+        return None
+
+    def analyse(self, probes: dict[str, Any]) -> dict[str, Any]:
+        assert self.module_code is not None
+        return _analyse(
+            self.question,
+            self.source,
+            self.module_code,
+            probes["probe"],
+            probes["reference"],
+            self.base_seed,
+            self.limits,
+        )
 
 
 def _uses_sandbox(spec: CheckSpec) -> bool:
@@ -643,6 +679,7 @@ def _check_result(d: dict[str, Any]) -> CheckResult:
 def _analyse(
     question: Question,
     source: str,
+    module_code: types.CodeType,
     probe: dict[str, Any],
     reference: dict[str, Any],
     base_seed: int,
@@ -654,7 +691,6 @@ def _analyse(
     the sandbox reported) live and die there."""
     code = question.code
     assert code is not None
-    module_code = compile(source, SUBMISSION_FILE, "exec", dont_inherit=True)
     errors: list[str] = []
     results: list[CheckResult] = []
     grader_error = False
