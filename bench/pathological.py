@@ -84,8 +84,9 @@ source = open(source_file).read()
 start = time.perf_counter()
 result = grade(q, source, sandbox=run)
 seconds = time.perf_counter() - start
+after_rss, after_peak = status("VmRSS"), status("VmHWM")
 calls_seconds = None
-if time_calls == "1":  # the calls_forbidden analysis alone, here (no budgeted child)
+if time_calls == "1":  # the calls_forbidden analysis alone, here, after the figures above
     import types
     from grader.checks.calls import find_forbidden
     module = compile(source, "submission.py", "exec")
@@ -95,8 +96,7 @@ if time_calls == "1":  # the calls_forbidden analysis alone, here (no budgeted c
     calls_seconds = time.perf_counter() - t
 print(json.dumps({
     "seconds": seconds, "calls_seconds": calls_seconds, "status": result.status,
-    "rss_before": before_rss, "rss_after": status("VmRSS"),
-    "peak_growth": status("VmHWM") - before_peak,
+    "rss_before": before_rss, "rss_after": after_rss, "peak_growth": after_peak - before_peak,
     "feedback": sorted({c.feedback for c in result.checks}),
     "errors": result.errors,
 }))
