@@ -167,13 +167,17 @@ class Child:
         self._from_child, from_child_w = os.pipe()
         # Frozen objects are never traversed by the collector: a collection in the child
         # then does not touch (and so copy) every page of the worker's heap.
-        gc.freeze()
+        # (Left alone in a process that froze objects of its own.)
+        freeze = gc.get_freeze_count() == 0
+        if freeze:
+            gc.freeze()
         self.pid = os.fork()
         if self.pid == 0:  # pragma: no cover - the child, which ends with os._exit
             os.close(self._to_child)
             os.close(self._from_child)
             _serve(steps, budget, to_child_r, from_child_w)
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
         os.close(to_child_r)
         os.close(from_child_w)
         self._status: int | None = None
