@@ -239,8 +239,11 @@ class Child:
             self._reap()
             return
         self._status = 0
-        if os.waitpid(self.pid, os.WNOHANG)[0] == 0:
-            _exiting.append(self.pid)
+        try:
+            if os.waitpid(self.pid, os.WNOHANG)[0] == 0:
+                _exiting.append(self.pid)
+        except ChildProcessError:
+            pass  # reaped by a handler of the host process
 
     def _kill(self) -> None:
         if self._status is None:
@@ -251,7 +254,10 @@ class Child:
 
     def _reap(self) -> int:
         if self._status is None:
-            self._status = os.waitpid(self.pid, 0)[1]
+            try:
+                self._status = os.waitpid(self.pid, 0)[1]
+            except ChildProcessError:  # reaped by a handler of the host process
+                self._status = -1
         return self._status
 
 
