@@ -49,7 +49,10 @@ def enqueue(submission_id: int, purpose: str) -> None:
     from grader.django.tasks import grade_submission
 
     queue = queue_for(purpose)
-    transaction.on_commit(lambda: grade_submission.apply_async((submission_id,), queue=queue))
+    if queue is None:
+        transaction.on_commit(lambda: grade_submission.delay(submission_id))
+    else:
+        transaction.on_commit(lambda: grade_submission.apply_async((submission_id,), queue=queue))
 
 
 def trial_budget_used(user, *, now: datetime) -> bool:

@@ -20,6 +20,7 @@ def sent(monkeypatch):
         queues.append((args[0], queue))
 
     monkeypatch.setattr(tasks.grade_submission, "apply_async", apply_async)
+    monkeypatch.setattr(tasks.grade_submission, "delay", lambda pk: queues.append((pk, None)))
     return queues
 
 
