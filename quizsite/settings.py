@@ -258,6 +258,13 @@ GRADER_TASK_TIME_LIMIT = env.get_int("GRADER_TASK_TIME_LIMIT", 300, minimum=30)
 GRADER_LEASE_SECONDS = env.get_int("GRADER_LEASE_SECONDS", 360, minimum=10)
 GRADER_MAX_TRIES = env.get_int("GRADER_MAX_TRIES", 3, minimum=1)
 GRADER_REQUEUE_AFTER_SECONDS = env.get_int("GRADER_REQUEUE_AFTER_SECONDS", 120, minimum=30)
+# Queues: answers (and staff previews) on Celery's default queue ("celery"), with the
+# site's other tasks; students' trial runs on GRADER_TRIAL_QUEUE, consumed by workers of
+# their own, so a trial run never delays a submitted answer. A student's trial runs may
+# take at most GRADER_TRIAL_SECONDS of worker time in any GRADER_TRIAL_WINDOW_SECONDS.
+GRADER_TRIAL_QUEUE = env.get_str("GRADER_TRIAL_QUEUE", "trials")
+GRADER_TRIAL_SECONDS = env.get_int("GRADER_TRIAL_SECONDS", 60, minimum=1)
+GRADER_TRIAL_WINDOW_SECONDS = env.get_int("GRADER_TRIAL_WINDOW_SECONDS", 600, minimum=60)
 
 # Report uploads: a PDF is measured in a child process that is killed after this many
 # seconds and may use this much memory beyond its interpreter's (reports/measuring.py).

@@ -2,6 +2,7 @@
 process started here, and the grade lands in PostgreSQL. Then a worker killed with
 SIGKILL mid-grade: the submission is still graded, exactly once."""
 
+import contextlib
 import os
 import signal
 
@@ -24,8 +25,9 @@ def _services_or_skip() -> None:
         )
 
 
-@pytest.fixture
-def worker():
+@contextlib.contextmanager
+def running_worker(**extra_env: str):
+    """A Celery worker process (one pool process, the fake sandbox) on a queue of its own."""
     _services_or_skip()
     from quizsite.celery import app
 
@@ -33,10 +35,18 @@ def worker():
     queue = new_queue()
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue
-    proc = start_worker(queue, concurrency=1)
-    yield proc
-    app.conf.task_default_queue = previous
-    stop_worker(proc)
+    proc = start_worker(queue, concurrency=1, extra_env=extra_env)
+    try:
+        yield proc
+    finally:
+        app.conf.task_default_queue = previous
+        stop_worker(proc)
+
+
+@pytest.fixture
+def worker():
+    with running_worker() as proc:
+        yield proc
 
 
 def test_it_grades_through_redis_and_a_worker_into_postgres(worker):

@@ -25,7 +25,12 @@ def new_queue() -> str:
 
 
 def start_worker(
-    queue: str, *, concurrency: int, broker_url: str | None = None, hostname: str | None = None
+    queue: str,
+    *,
+    concurrency: int,
+    broker_url: str | None = None,
+    hostname: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.Popen[str]:
     db = settings.DATABASES["default"]
     env = dict(os.environ)
@@ -34,6 +39,7 @@ def start_worker(
         CELERY_BROKER_URL=broker_url or settings.CELERY_BROKER_URL,
         GRADER_SANDBOX="fake",
         DJANGO_SETTINGS_MODULE="quizsite.settings",
+        **(extra_env or {}),
     )
     command = [sys.executable, "-m", "celery", "-A", "quizsite", "worker", "--queues", queue]
     command += ["--concurrency", str(concurrency), "--pool", "prefork"]

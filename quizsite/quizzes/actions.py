@@ -937,8 +937,17 @@ def run_visible_tests(attempt: Attempt, position: int, code: str, *, now: dateti
         code = content.normalise_value("code", code)
     except ValueError:
         raise QuizError(messages.BAD_VALUE) from None
-    from grader.django.actions import submit_code
+    from django.conf import settings
 
+    from grader.django.actions import submit_code, trial_budget_used
+
+    if trial_budget_used(attempt.user, now=now):
+        raise QuizError(
+            messages.TRIAL_BUDGET_USED.format(
+                seconds=settings.GRADER_TRIAL_SECONDS,
+                minutes=settings.GRADER_TRIAL_WINDOW_SECONDS // 60,
+            )
+        )
     return submit_code(
         aq.question_version,
         code or "",
