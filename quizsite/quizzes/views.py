@@ -25,7 +25,7 @@ from django_ratelimit.decorators import ratelimit
 from grader.django.models import Submission
 from questions.rendering import render_markdown
 from quizsite.accounts import access, csvrows
-from quizsite.quizzes import actions, gradebook, grading, messages, presenters, selectors, timing
+from quizsite.quizzes import actions, gradebook, messages, presenters, selectors, timing
 from quizsite.quizzes.forms import (
     AddTimeForm,
     AnswerPointsForm,
@@ -441,7 +441,7 @@ def submission_status(request: HttpRequest, submission_id: int) -> JsonResponse:
     trial = submission.purpose == Submission.Purpose.VISIBLE_TESTS
     body: dict[str, Any] = {"status": submission.status, "done": submission.is_done}
     if trial and submission.status == Submission.Status.GRADED:
-        body["checks"] = grading.student_feedback(submission.result)
+        body["checks"] = presenters.trial_checks(submission)
     elif submission.status == Submission.Status.ERROR:
         body["message"] = RUN_FAILED
     return JsonResponse(body)
