@@ -22,6 +22,13 @@ def compile_failed(reason: str) -> str:
     return f"Your code could not be compiled ({reason}). Nothing could be graded."
 
 
+def too_complex() -> str:
+    return (
+        "Your code is too large or too deeply nested to analyse (it needed more memory "
+        "or time than grading allows). Nothing could be graded."
+    )
+
+
 def too_long(limit_kb: int) -> str:
     return f"Your code is longer than the {limit_kb} KB limit. Nothing could be graded."
 

@@ -48,8 +48,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader import messages
+from grader import bounded, messages
 from grader.checks.base import Check, CheckResult, GradingContext
+from grader.harness.probe import well_formed as probe_answer_well_formed
 from grader.sandbox.api import Limits, Outcome, RunResult
 from grader.values import equal, render
 from questions.format import CheckSpec, Question, TestSpec, instantiate
@@ -61,6 +62,9 @@ SUBMISSION_FILE = "submission.py"
 REFERENCE_FILE = "reference.py"
 MAX_SOURCE_BYTES = 256 * 1024
 _REFERENCE_CACHE_SIZE = 256
+# Compiling the submission and everything read from that compile (tests' values,
+# static checks) run in a forked child within this budget (grader.bounded).
+ANALYSIS_BUDGET = bounded.Budget(memory_mb=512, cpu_seconds=10, wall_seconds=30.0)
 
 SandboxRun = Callable[[str, dict[str, Any], Limits], RunResult]
 
@@ -158,11 +162,9 @@ def _payload(question: Question, source: str, filename: str, base_seed: int) -> 
 
 
 def _valid_probe(value: Any) -> bool:
-    return (
-        type(value) is dict
-        and type(value.get("module")) is dict
-        and all(type(value.get(k)) is dict for k in ("bindings", "tests", "raises"))
-    )
+    # Exactly the probe's answer, nothing more: the fields this module adds when it
+    # observed a run fail (sandbox_error, limit, fallback) can then only be its own.
+    return probe_answer_well_formed(value)
 
 
 def _limit_entry(r: RunResult) -> dict[str, Any]:
@@ -521,17 +523,37 @@ def grade(
     limits = limits_for(question)
     errors: list[str] = []
 
-    # 1. Compile on the trusted side.
     if len(source.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
         fb = messages.too_long(MAX_SOURCE_BYTES // 1024)
         return _finish(question, _all_failed(question, fb), "graded", errors)
+    if question.code.checks:
+        _load_check_kinds()  # before the fork, so the child need not import them
+    # One budgeted child for all the analysis of this source: it compiles (step 1),
+    # keeps the code object, and later reads it and the probes' values (steps 4-5).
+    in_child = _InChild(question, source, base_seed, limits)
+    with bounded.Child([in_child.compile, in_child.analyse], ANALYSIS_BUDGET) as child:
+        return _grade_in(child, question, source, run, base_seed, limits, errors)
+
+
+def _grade_in(
+    child: bounded.Child,
+    question: Question,
+    source: str,
+    run: SandboxRun,
+    base_seed: int,
+    limits: Limits,
+    errors: list[str],
+) -> Result:
+    # 1. Compile on the trusted side, within the analysis budget.
     try:
-        module_code = compile(source, SUBMISSION_FILE, "exec", dont_inherit=True)
-    except SyntaxError as e:
-        fb = messages.syntax_error(e.lineno, e.offset, e.msg)
-        return _finish(question, _all_failed(question, fb), "graded", errors)
-    except (ValueError, RecursionError, MemoryError) as e:
-        fb = messages.compile_failed(type(e).__name__)
+        fb = child.ask()
+    except bounded.OverBudget as e:
+        log.warning("compiling a submission to %s ran over its budget: %s", question.id, e)
+        fb = messages.too_complex()
+    except bounded.ChildFailed as e:
+        errors.append(f"compiling the submission failed: {e}")
+        return Result(question.id, "error", 0.0, question.points, [], errors=errors)
+    if fb:
         return _finish(question, _all_failed(question, fb), "graded", errors)
 
     # 2-3. The submission's probe, then the reference's (separate sandboxes).
@@ -551,8 +573,124 @@ def grade(
         fb = _module_failure_feedback(mod, limits)
         return _finish(question, _all_failed(question, fb), "graded", errors)
 
-    # 4. Tests.
+    # 4-5. Tests and the checks that read only code and data, within the budget; then
+    # the checks that time the submission in sandboxes, here.
+    try:
+        analysed = child.ask({"probe": probe, "reference": reference})
+    except bounded.OverBudget as e:
+        log.warning("analysing a submission to %s ran over its budget: %s", question.id, e)
+        return _finish(question, _all_failed(question, messages.too_complex()), "graded", errors)
+    except bounded.ChildFailed as e:
+        errors.append(f"analysing the submission failed: {e}")
+        return Result(question.id, "error", 0.0, question.points, [], errors=errors)
+    errors.extend(analysed["errors"])
+    grader_error = bool(analysed["grader_error"])
+    results = [_check_result(d) for d in analysed["results"]]
     code = question.code
+    assert code is not None
+    if any(_uses_sandbox(spec) for spec in code.checks):
+        ctx = _context(question, source, None, lambda target: None, run, base_seed)
+        ctx.probe = probe  # type: ignore[attr-defined]
+        ctx.bindings = probe["bindings"]  # type: ignore[attr-defined]
+        ctx.limits = limits  # type: ignore[attr-defined]
+        ctx.reference_probe = reference  # type: ignore[attr-defined]
+        for i, spec in enumerate(code.checks, start=len(code.tests)):
+            if _uses_sandbox(spec):
+                results[i], err = _run_check(spec, ctx, errors)
+                grader_error |= err
+
+    return _finish(question, results, "error" if grader_error else "graded", errors)
+
+
+class _InChild:
+    """The steps of the budgeted analysis child (``grader.bounded.Child``). The trusted
+    compile is made and kept there: it, and everything read from it, dies with it."""
+
+    def __init__(self, question: Question, source: str, base_seed: int, limits: Limits):
+        self.question = question
+        self.source = source
+        self.base_seed = base_seed
+        self.limits = limits
+        self.module_code: types.CodeType | None = None
+
+    def compile(self, _: Any) -> str | None:
+        """What is wrong with the source for the student (a sentence), or None."""
+        try:
+            self.module_code = compile(self.source, SUBMISSION_FILE, "exec", dont_inherit=True)
+        except SyntaxError as e:
+            return messages.syntax_error(e.lineno, e.offset, e.msg)
+        except ValueError as e:  # a null byte, say
+            return messages.compile_failed(type(e).__name__)
+        return None
+
+    def analyse(self, probes: dict[str, Any]) -> dict[str, Any]:
+        assert self.module_code is not None
+        return _analyse(
+            self.question,
+            self.source,
+            self.module_code,
+            probes["probe"],
+            probes["reference"],
+            self.base_seed,
+            self.limits,
+        )
+
+
+def _uses_sandbox(spec: CheckSpec) -> bool:
+    cls = Check.registry.get(spec.kind)
+    return cls is not None and cls.uses_sandbox
+
+
+def _no_sandbox(task: str, payload: dict[str, Any], limits: Limits) -> RunResult:
+    raise RuntimeError("a check that runs sandboxes must set Check.uses_sandbox")
+
+
+def _context(
+    question: Question,
+    source: str,
+    module_code: types.CodeType | None,
+    resolve: Callable[[str], types.CodeType | None],
+    run: SandboxRun,
+    seed: int,
+) -> GradingContext:
+    return GradingContext(
+        question=question,
+        source=source,
+        module_code=module_code,
+        resolve=resolve,
+        run_sandbox=run,
+        seed=seed,
+    )
+
+
+def _check_result(d: dict[str, Any]) -> CheckResult:
+    return CheckResult(
+        d["name"],
+        d["kind"],
+        d["passed"],
+        d["points"],
+        d["max_points"],
+        d["feedback"],
+        d.get("details") or {},
+    )
+
+
+def _analyse(
+    question: Question,
+    source: str,
+    module_code: types.CodeType,
+    probe: dict[str, Any],
+    reference: dict[str, Any],
+    base_seed: int,
+    limits: Limits,
+) -> dict[str, Any]:
+    """Steps 4 and 5 but the checks that need a sandbox, as plain data (one result per
+    test and check, in order; a placeholder where a sandbox check goes). Runs in the
+    budgeted child: the trusted compile and everything read from it (and every value
+    the sandbox reported) live and die there."""
+    code = question.code
+    assert code is not None
+    errors: list[str] = []
     results: list[CheckResult] = []
     grader_error = False
     missing = _entry_missing(probe, question)
@@ -563,26 +701,24 @@ def grade(
         results.append(r)
         grader_error |= err
 
-    # 5. Checks on the code itself.
     if code.checks:
-        _load_check_kinds()
         resolver = Resolver(module_code, probe["bindings"])
-        ctx = GradingContext(
-            question=question,
-            source=source,
-            module_code=module_code,
-            resolve=resolver.resolve,
-            run_sandbox=run,
-            seed=base_seed,
-        )
+        ctx = _context(question, source, module_code, resolver.resolve, _no_sandbox, base_seed)
         ctx.probe = probe  # type: ignore[attr-defined]
         ctx.bindings = probe["bindings"]  # type: ignore[attr-defined]
         ctx.explain = resolver.explain  # type: ignore[attr-defined]
         ctx.limits = limits  # type: ignore[attr-defined]
         ctx.reference_probe = reference  # type: ignore[attr-defined]
         for spec in code.checks:
+            if _uses_sandbox(spec):
+                # Filled in by the parent, which may run sandboxes.
+                results.append(CheckResult(spec.name, spec.kind, False, 0.0, spec.points))
+                continue
             r, err = _run_check(spec, ctx, errors)
             results.append(r)
             grader_error |= err
-
-    return _finish(question, results, "error" if grader_error else "graded", errors)
+    return {
+        "results": [r.as_dict() for r in results],
+        "errors": errors,
+        "grader_error": grader_error,
+    }

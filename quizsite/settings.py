@@ -31,10 +31,14 @@ INSTALLED_APPS = [
     "grader.django",
     "quizsite.quizzes",
     "quizsite.reports",
+    "quizsite.lti",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before SessionMiddleware, so it sees the session and CSRF cookies: they are
+    # partitioned (kept inside an LMS's iframe) where they are SameSite=None.
+    "quizsite.lti.cookies.PartitionedCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -42,6 +46,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After CSPMiddleware and XFrameOptionsMiddleware, so it sees the response first:
+    # LMS-launched sessions may be framed by their LMS only (it replaces the policy's
+    # frame-ancestors for them and exempts them from X-Frame-Options).
+    "quizsite.lti.middleware.LtiFrameMiddleware",
     # Last: friendly 404/500 pages even with DEBUG on (quizsite/errorpages.py).
     "quizsite.errorpages.FriendlyErrorPages",
 ]
@@ -198,6 +206,11 @@ if CELERY_BROKER_URL.split("://", 1)[0] not in ("filesystem", "redis", "rediss",
         f"CELERY_BROKER_URL={CELERY_BROKER_URL!r}: use redis://host:port/db or filesystem://."
     )
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+if CELERY_BROKER_URL.split("://", 1)[0] in ("redis", "rediss"):
+    # kombu's Redis transport, with a channel that still closes cleanly when Redis goes
+    # away mid-read; without it a worker running a task stops at a Redis restart
+    # instead of reconnecting (quizsite/broker.py says why).
+    CELERY_BROKER_TRANSPORT = "quizsite.broker:Transport"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
@@ -212,6 +225,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # A task not acknowledged within this many seconds is redelivered; longer than any grade.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Reconnect after a lost broker, also while starting (Celery 6 stops deriving the start-up
+# behaviour from broker_connection_retry). Grades running at the loss are left to finish:
+# they write their result to the database, not the broker, and their messages go back to
+# the queue anyway, so cancelling them would only redo the work.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -224,6 +244,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "expire-due-attempts": {"task": "quizzes.expire_due_attempts", "schedule": 15.0},
     "requeue-stuck-submissions": {"task": "grading.requeue_stuck", "schedule": 60.0},
+    "lti-refresh-open-scores": {"task": "lti.refresh_open_scores", "schedule": 300.0},
+    "lti-forget-old-logins": {"task": "lti.forget_old_logins", "schedule": 3600.0},
     "discard-expired-report-uploads": {
         "task": "reports.discard_expired_uploads",
         "schedule": 600.0,
@@ -240,11 +262,24 @@ GRADER_TASK_TIME_LIMIT = env.get_int("GRADER_TASK_TIME_LIMIT", 300, minimum=30)
 GRADER_LEASE_SECONDS = env.get_int("GRADER_LEASE_SECONDS", 360, minimum=10)
 GRADER_MAX_TRIES = env.get_int("GRADER_MAX_TRIES", 3, minimum=1)
 GRADER_REQUEUE_AFTER_SECONDS = env.get_int("GRADER_REQUEUE_AFTER_SECONDS", 120, minimum=30)
+# Queues: answers (and staff previews) on Celery's default queue ("celery"), with the
+# site's other tasks; students' trial runs on GRADER_TRIAL_QUEUE, consumed by workers of
+# their own, so a trial run never delays a submitted answer. A student's trial runs may
+# take at most GRADER_TRIAL_SECONDS of worker time in any GRADER_TRIAL_WINDOW_SECONDS.
+GRADER_TRIAL_QUEUE = env.get_str("GRADER_TRIAL_QUEUE", "trials")
+GRADER_TRIAL_SECONDS = env.get_int("GRADER_TRIAL_SECONDS", 60, minimum=1)
+GRADER_TRIAL_WINDOW_SECONDS = env.get_int("GRADER_TRIAL_WINDOW_SECONDS", 600, minimum=60)
 
 # Report uploads: a PDF is measured in a child process that is killed after this many
 # seconds and may use this much memory beyond its interpreter's (reports/measuring.py).
 REPORT_MEASURE_TIMEOUT_SECONDS = env.get_int("REPORT_MEASURE_TIMEOUT_SECONDS", 10, minimum=1)
 REPORT_MEASURE_MEMORY_MB = env.get_int("REPORT_MEASURE_MEMORY_MB", 512, minimum=64)
+
+# LTI 1.3: a retired signing key stays in the JWKS this long (platforms cache it);
+# a score is tried this many times, waiting BACKOFF * 2^(try-1) seconds in between.
+LTI_KEY_GRACE_HOURS = env.get_int("LTI_KEY_GRACE_HOURS", 72, minimum=1)
+LTI_PASSBACK_MAX_TRIES = env.get_int("LTI_PASSBACK_MAX_TRIES", 6, minimum=1)
+LTI_PASSBACK_BACKOFF_SECONDS = env.get_int("LTI_PASSBACK_BACKOFF_SECONDS", 60, minimum=1)
 
 EMAIL_BACKEND = env.get_str(
     "EMAIL_BACKEND",
@@ -269,6 +304,11 @@ SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 3153600
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.get_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env.get_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# LTI launches run inside the LMS's iframe, a third-party context: the session and
+# CSRF cookies must be SameSite=None there, which browsers accept only with Secure.
+# Without HTTPS (a laptop) they stay Lax and LMS launches open in a new window.
+SESSION_COOKIE_SAMESITE = "None" if SESSION_COOKIE_SECURE else "Lax"
+CSRF_COOKIE_SAMESITE = "None" if CSRF_COOKIE_SECURE else "Lax"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp) on every response that does not set its own

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("quizsite.quizzes.urls")),
     path("", include("quizsite.reports.urls")),
     path("bank/", include("questions.urls")),
+    path("lti/", include("quizsite.lti.urls")),
 ]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Command 1: a working site with sample data and a grading worker, on embedded
+# Command 1: a working site with sample data and grading workers, on embedded
 # defaults (SQLite file, filesystem broker). Data is kept across runs in var/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +24,15 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-# -B runs the scheduler (attempt expiry, the grading sweeper) inside this one worker.
+# The grading worker takes answers and the site's other tasks; -B runs the scheduler
+# (attempt expiry, the grading sweeper) inside it. Students' trial runs have a worker
+# (and a pool) of their own, so however many students run the tests of code that
+# sleeps, a submitted answer never waits for one.
 .venv/bin/celery -A quizsite worker -B --concurrency "${WORKER_CONCURRENCY:-2}" \
-  --loglevel INFO --schedule var/celerybeat-schedule &
+  --queues celery --hostname grading@%h --loglevel INFO --schedule var/celerybeat-schedule &
+pids+=($!)
+.venv/bin/celery -A quizsite worker --concurrency "${TRIAL_WORKER_CONCURRENCY:-1}" \
+  --queues trials --hostname trials@%h --loglevel INFO &
 pids+=($!)
 .venv/bin/python manage.py runserver "127.0.0.1:$PORT" --noreload &
 pids+=($!)
@@ -38,7 +44,7 @@ cat <<MSG
     student:  demo-student / demo-student-pw
     TA:       demo-ta / demo-ta-pw
     admin:    demo-admin / demo-admin-pw   (http://127.0.0.1:$PORT/admin/)
-  Press Ctrl-C to stop the web server and the worker.
+  Press Ctrl-C to stop the web server and the workers.
 
 MSG
 wait -n "${pids[@]}"

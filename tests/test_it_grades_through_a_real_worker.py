@@ -2,13 +2,9 @@
 process started here, and the grade lands in PostgreSQL. Then a worker killed with
 SIGKILL mid-grade: the submission is still graded, exactly once."""
 
+import contextlib
 import os
 import signal
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,8 +13,7 @@ from django.db import connection
 from grader.django.actions import submit_code
 from grader.django.models import Submission
 from grader.django.tests.conftest import make_version
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.workers import new_queue, start_worker, stop_worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -30,57 +25,28 @@ def _services_or_skip() -> None:
         )
 
 
-@pytest.fixture
-def worker():
+@contextlib.contextmanager
+def running_worker(**extra_env: str):
+    """A Celery worker process (one pool process, the fake sandbox) on a queue of its own."""
     _services_or_skip()
     from quizsite.celery import app
 
-    # A queue of this test's own: no stale message of another test, or of another test
-    # run on the same Redis, reaches this worker, and this worker takes nobody else's.
     assert not app.conf.task_always_eager, "an earlier test left Celery in eager mode"
-    queue = f"itest-{uuid.uuid4().hex[:12]}"
+    queue = new_queue()
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue
-    db = settings.DATABASES["default"]
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-        GRADER_SANDBOX="fake",
-        DJANGO_SETTINGS_MODULE="quizsite.settings",
-    )
-    command = [sys.executable, "-m", "celery", "-A", "quizsite", "worker", "--queues", queue]
-    command += ["--concurrency", "1", "--pool", "prefork", "--without-gossip", "--without-mingle"]
-    proc = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    yield proc
-    app.conf.task_default_queue = previous
-    os.killpg(proc.pid, signal.SIGTERM)
+    proc = start_worker(queue, concurrency=1, extra_env=extra_env)
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        yield proc
+    finally:
+        app.conf.task_default_queue = previous
+        stop_worker(proc)
 
 
-def wait_for(predicate, *, timeout: float, what: str, worker=None):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    log = ""
-    if worker is not None and worker.poll() is not None:
-        log = worker.stdout.read()[-3000:]
-    raise AssertionError(f"timed out waiting for {what}\n{log}")
+@pytest.fixture
+def worker():
+    with running_worker() as proc:
+        yield proc
 
 
 def test_it_grades_through_redis_and_a_worker_into_postgres(worker):

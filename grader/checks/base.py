@@ -47,7 +47,9 @@ class GradingContext:
 
     question: Any  # questions.format.Question (the parsed package)
     source: str  # the submission's source text
-    module_code: types.CodeType  # compile(source, "submission.py", "exec"), trusted
+    # compile(source, "submission.py", "exec"), trusted; None for kinds that use
+    # sandboxes, which run outside the analysis child that holds the compile
+    module_code: types.CodeType | None
     # target dotted path -> trusted code object, or None when the name is not a function
     resolve: Callable[[str], types.CodeType | None]
     # run a harness task in a fresh sandbox: (task, payload, limits) -> RunResult
@@ -62,6 +64,10 @@ class Check:
     """Subclasses set ``kind`` and implement ``run``; registered by kind name."""
 
     kind: ClassVar[str] = ""
+    # True for kinds that run sandboxes (``ctx.run_sandbox``). The others run in the
+    # pipeline's budgeted analysis child, which must never start a sandbox (the
+    # sandbox's processes would inherit the child's limits and die with it).
+    uses_sandbox: ClassVar[bool] = False
     registry: ClassVar[dict[str, type[Check]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

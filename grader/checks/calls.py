@@ -349,13 +349,63 @@ class _Bindings:
     # their methods run when the class is used.
     bases: dict[types.CodeType, set[Any]] = field(default_factory=dict)
     grew: bool = False
+    # Whether a name (an unrooted _Ref) is worth storing; None keeps every name.
+    relevant: _Relevance | None = None
 
     def add(self, table: dict[Any, set[Any]], name: Any, atoms: Iterable[Any]) -> None:
-        keep = {a for a in atoms if isinstance(a, _STORABLE) and a not in (_NULL_ATOM, _SELF_ATOM)}
-        have = table.setdefault(name, set())
+        self.grow(table.setdefault(name, set()), atoms)
+
+    def grow(self, have: set[Any], atoms: Iterable[Any]) -> None:
+        """Add ``atoms`` to the binding ``have`` (tables keyed by a code object hand
+        their set over once per scan: hashing a code object walks all of it)."""
+        relevant = self.relevant
+        keep = {
+            a
+            for a in atoms
+            if isinstance(a, _STORABLE)
+            and a is not _NULL_ATOM
+            and a is not _SELF_ATOM
+            and (relevant is None or type(a) is not _Ref or a.rooted or relevant(a.path))
+        }
         if not keep <= have:
             have |= keep
             self.grew = True
+
+
+class _Relevance:
+    """Which names a binding must remember, for one list of forbidden entries.
+
+    A load of ``b`` gives ``b`` and everything stored under ``b``; storing that under
+    ``c`` would make every binding of a chain ``a1 = a0; a2 = a1; ...`` hold every name
+    before it, which is quadratic in the length of the code. So a binding keeps a name
+    only when some reader of the analysis could care about it: it may match an entry,
+    name a refused lookup, the builtins, a module of an entry, ``getattr``/``compile``
+    or the submission's own functions and classes (how calls of them are followed).
+    Any other name only ever stands for itself, and each load adds it again.
+    """
+
+    def __init__(self, entries: list[str], own: Iterable[str]) -> None:
+        self.entries = entries
+        heads = {"builtins", "__builtins__", "getattr", "compile", *LOOKUP_BUILTINS}
+        heads |= {path.split(".")[0] for path in LOOKUP_PATHS}
+        heads |= set(CONVENTIONAL_ALIASES) | _modules_of(entries)
+        self.parts = heads | set(own) | set(LOOKUP_FUNCTIONS) | set(LOOKUP_ATTRIBUTES)
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, path: str) -> bool:
+        known = self.known.get(path)
+        if known is None:
+            known = self.known[path] = self._decide(path)
+        return known
+
+    def _decide(self, path: str) -> bool:
+        if any(matches(entry, path) for entry in self.entries):
+            return True
+        parts = path.split(".")
+        if any(part in self.parts for part in parts):
+            return True
+        whole = canonical(path)
+        return whole in self.parts or whole.split(".")[0] in self.parts
 
 
 def _is_builtins(slot: Slot) -> bool:
@@ -412,6 +462,9 @@ class _Scan:
         instructions: list[dis.Instruction] | None = None,
     ) -> None:
         self.code = code
+        # This code's own tables, looked up once: see _Bindings.grow.
+        self.local_table = bindings.locals.setdefault(code, {})
+        self.returned = bindings.returns.setdefault(code, set())
         self.instructions = instructions if instructions is not None else _instructions(code)
         self.scope = scope  # "module", "class" or "function"
         self.b = bindings
@@ -494,7 +547,7 @@ class _Scan:
     def store(self, op: str, name: str, value: Slot) -> None:
         b = self.b
         if op == "STORE_FAST":
-            table = b.locals.setdefault(self.code, {})
+            table = self.local_table
         elif op == "STORE_DEREF":
             table = b.cells
         elif op == "STORE_NAME" and self.scope == "class":
@@ -783,7 +836,7 @@ class _Scan:
             self.push(frozenset({_BUILD_CLASS}))
         elif op == "RETURN_VALUE":
             (value,) = self.pop(1)
-            b.add(b.returns, self.code, value)  # a caller of this code gets it
+            b.grow(self.returned, value)  # a caller of this code gets it
             self.hand_on([value])
         elif op in _NEUTRAL:
             self.push(*([_UNKNOWN] * max(effect, 0)))
@@ -811,7 +864,7 @@ class _Scan:
             self.hand_on(taken)
 
     def _local(self, name: str) -> set[Any]:
-        return self.b.locals.get(self.code, {}).get(name, set())
+        return self.local_table.get(name, set())
 
 
 # ------------------------------------------------------------------ the analysis
@@ -832,7 +885,12 @@ def _class_bodies(code: types.CodeType) -> Iterator[types.CodeType]:
 class Analysis:
     """The scan of a whole submission (or of one code object alone)."""
 
-    def __init__(self, root: types.CodeType, module: types.CodeType | None = None) -> None:
+    def __init__(
+        self,
+        root: types.CodeType,
+        module: types.CodeType | None = None,
+        entries: list[str] | None = None,
+    ) -> None:
         codes: dict[types.CodeType, None] = {}
         for top in (module, root):
             if top is not None:
@@ -852,6 +910,8 @@ class Analysis:
                 kind = "functions" if code.co_flags & inspect.CO_OPTIMIZED else "classes"
                 getattr(bindings, kind).setdefault(name, []).append(code)
         self.bases = bindings.bases
+        if entries is not None:
+            bindings.relevant = _Relevance(entries, self.by_name)
         if module is not None:
             bindings.own_module = os.path.basename(module.co_filename).rsplit(".", 1)[0]
         # False when bindings still grew in the last round: a chain of assignments longer
@@ -959,7 +1019,7 @@ def find_forbidden(
     Without ``module`` the target is read alone: its global names mean only themselves.
     """
     entries = [e.strip() for e in forbidden if e and e.strip()]
-    analysis = Analysis(code, module)
+    analysis = Analysis(code, module, entries)
     target = analysis.target_facts(code)
     top = analysis.module_facts()
     calls = [e for e in entries if any(matches(e, p) for p in target.calls)]

@@ -186,6 +186,7 @@ def _speed_words(ratio: float) -> str:
 
 class PerformanceCheck(Check):
     kind = "performance"
+    uses_sandbox = True
 
     def run(self, ctx: GradingContext) -> CheckResult:
         spec = self.spec

@@ -113,6 +113,17 @@ def grade_submission(submission_id: int, *, me: str | None = None) -> Outcome:
     submission = Submission.objects.select_related("question_version__question").get(
         pk=submission_id
     )
+    if submission.tries > settings.GRADER_MAX_TRIES:
+        # The claim counted this try before anything ran. A row that comes back with
+        # more tries than that was claimed and never stored each time: its worker
+        # process was killed (memory, the task's time limit, a crash) while grading
+        # it. Grading it again would only kill another one, so staff get it instead.
+        log.error("submission %s lost its worker %s times", submission_id, submission.tries - 1)
+        detail = (
+            f"grading never finished: the worker grading it was lost "
+            f"{submission.tries - 1} times (killed, or ran out of memory or time)"
+        )
+        return _finish(submission_id, token, Status.ERROR, None, detail)
     try:
         question = _question_for(submission)
         result = pipeline.grade(
@@ -166,22 +177,22 @@ def requeue_stuck(*, now: datetime) -> int:
     from grader.django.actions import enqueue
 
     stale_queue = now - timedelta(seconds=settings.GRADER_REQUEUE_AFTER_SECONDS)
-    ids = list(
+    found = dict(
         Submission.objects.filter(status=Status.QUEUED, enqueued_at__lt=stale_queue).values_list(
-            "pk", flat=True
+            "pk", "purpose"
         )[:500]
     )
     expired = list(
         Submission.objects.filter(status=Status.RUNNING, lease_until__lt=now).values_list(
-            "pk", flat=True
+            "pk", "purpose"
         )[:500]
     )
-    for pk in expired:
+    for pk, purpose in expired:
         if Submission.objects.filter(pk=pk, status=Status.RUNNING, lease_until__lt=now).update(
             status=Status.QUEUED, claim_token="", claimed_by="", lease_until=None
         ):
-            ids.append(pk)
-    Submission.objects.filter(pk__in=ids).update(enqueued_at=now)
-    for pk in ids:
-        enqueue(pk)
-    return len(ids)
+            found[pk] = purpose
+    Submission.objects.filter(pk__in=list(found)).update(enqueued_at=now)
+    for pk, purpose in found.items():
+        enqueue(pk, purpose)
+    return len(found)

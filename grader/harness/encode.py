@@ -15,6 +15,7 @@ infinities survive JSON; ints as decimal text (hex past 4000 digits).
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -173,3 +174,81 @@ def _safe_type_name(x: Any) -> str:
 
 
 encode = make_encoder()
+
+
+# --------------------------------------------------------------- the trusted side's check
+
+_INT_TEXT = re.compile(r"-?[0-9]+")
+_HEX_TEXT = re.compile(r"-?0x[0-9a-f]+")
+_B64_TEXT = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+_FLOAT_TEXT = re.compile(r"-?(?:inf|nan|[0-9]+(?:\.[0-9]*)?(?:e[-+]?[0-9]+)?)")
+_EMPTY_TAGS = frozenset({"none", "cycle"})
+_TEXT_TAGS = {"str": None, "repr": None, "bytes": _B64_TEXT}
+_SEQUENCE_TAGS = frozenset({"list", "tuple", "set", "frozenset"})
+
+
+def well_formed(value: Any) -> bool:
+    """Whether ``value`` is tagged data exactly as ``encode`` writes it.
+
+    Runs on the trusted side, on what a sandbox reported, before anything reads it:
+    every node has the fields of its tag and no other, of the right JSON types; there
+    are at most ``MAX_NODES`` nodes, nested at most ``MAX_DEPTH`` deep. Comparing and
+    rendering can then neither raise nor recurse past the interpreter's limit,
+    whatever the submission's process wrote. Iterative, so a hostile depth costs no
+    stack.
+    """
+    budget = MAX_NODES
+    todo: list[tuple[Any, int]] = [(value, 0)]
+    while todo:
+        node, depth = todo.pop()
+        budget -= 1
+        if budget < 0 or depth > MAX_DEPTH or type(node) is not dict:
+            return False
+        tag = node.get("t")
+        keys = node.keys()
+        if tag in _EMPTY_TAGS:
+            ok = keys == {"t"}
+        elif tag == "bool":
+            ok = keys == {"t", "v"} and type(node["v"]) is bool
+        elif tag == "int":
+            ok = (keys == {"t", "v"} and _text(node["v"], _INT_TEXT)) or (
+                keys == {"t", "x"} and _text(node["x"], _HEX_TEXT)
+            )
+        elif tag == "float":
+            ok = keys == {"t", "v"} and _text(node["v"], _FLOAT_TEXT)
+        elif tag == "complex":
+            ok = keys == {"t", "re", "im"} and all(
+                _text(node[k], _FLOAT_TEXT) for k in ("re", "im")
+            )
+        elif tag in _TEXT_TAGS:
+            wanted = {"t", "v", "type"} if tag == "repr" else {"t", "v"}
+            ok = keys == wanted and all(type(node[k]) is str for k in wanted - {"t"})
+            pattern = _TEXT_TAGS[tag]
+            ok = ok and (pattern is None or _text(node["v"], pattern))
+        elif tag in _SEQUENCE_TAGS or tag == "dict":
+            ok = keys == {"t", "v"} and type(node["v"]) is list
+            if ok and tag == "dict":
+                pairs = node["v"]
+                ok = all(type(p) is list and len(p) == 2 for p in pairs)
+                todo.extend((x, depth + 1) for p in (pairs if ok else ()) for x in p)
+            elif ok:
+                todo.extend((x, depth + 1) for x in node["v"])
+        elif tag == "ndarray":
+            ok = (
+                keys == {"t", "dtype", "shape", "v"}
+                and type(node["dtype"]) is str
+                and type(node["shape"]) is list
+                and all(type(n) is int for n in node["shape"])
+                and type(node["v"]) is list
+            )
+            if ok:
+                todo.extend((x, depth + 1) for x in node["v"])
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def _text(v: Any, pattern: re.Pattern[str]) -> bool:
+    return type(v) is str and pattern.fullmatch(v) is not None

@@ -46,7 +46,8 @@ cannot pass off its own class as a builtin.
 
 Everything here runs in the submission's process, so the submission could tamper
 with it; the trusted side treats the answer as "what the submission's process said"
-and never runs or unpickles anything from it.
+and never runs or unpickles anything from it. ``well_formed`` (called on the trusted
+side) accepts exactly the shape above and nothing else.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from collections.abc import Callable
 from typing import Any
 
 from grader.harness.encode import TooLarge, make_encoder
+from grader.harness.encode import well_formed as _value_well_formed
 
 # Captured before any submission code runs in this process.
 _BUILTINS = dict(vars(builtins))
@@ -264,3 +266,85 @@ def main(payload: dict[str, Any]) -> dict[str, Any]:
     for t in hidden:
         run_test(t, test_code, namespace, module, cases, filename, result, *tools)
     return result
+
+
+# --------------------------------------------------------------- the trusted side's check
+
+_MODULE_FAILED_KEYS = frozenset({"ok", "exc_type", "exc_message", "line"})
+_RAISED_KEYS = frozenset({"raised", "message", "line"})
+_FUNCTION_TEXT_KEYS = ("path", "qualname", "name", "filename", "code_sha256", "positions_sha256")
+_FUNCTION_KEYS = frozenset({"kind", "rest", "firstlineno", *_FUNCTION_TEXT_KEYS})
+
+
+def well_formed(answer: Any) -> bool:
+    """Whether ``answer`` is exactly what ``main`` returns (the shape in this module's
+    docstring): every field of the right JSON type, no field ``main`` never writes.
+
+    Runs on the trusted side, on the probe's value as a run reported it. The answer
+    is what the submission's process said, and the submission can write any report
+    it likes; fields that only the trusted side sets when it has observed a run fail
+    (``sandbox_error``, ``limit``, a raises check's ``error``, ``fallback``) are thus
+    refused here, so the pipeline only ever finds them where it put them itself.
+    """
+    if type(answer) is not dict or answer.keys() != {"module", "bindings", "tests", "raises"}:
+        return False
+    module, bindings, tests, raises = (
+        answer["module"],
+        answer["bindings"],
+        answer["tests"],
+        answer["raises"],
+    )
+    if not all(type(part) is dict for part in (module, bindings, tests, raises)):
+        return False
+    if module != {"ok": True} and not (
+        module.keys() == _MODULE_FAILED_KEYS
+        and module["ok"] is False
+        and type(module["exc_type"]) is str
+        and type(module["exc_message"]) is str
+        and _line(module["line"])
+    ):
+        return False
+    return (
+        all(type(k) is str and _binding_ok(b) for k, b in bindings.items())
+        and all(type(k) is str and _test_ok(t) for k, t in tests.items())
+        and all(
+            type(k) is str
+            and type(r) is dict
+            and r.keys() == {"raised", "error"}
+            and (r["raised"] is None or type(r["raised"]) is str)
+            and r["error"] is None
+            for k, r in raises.items()
+        )
+    )
+
+
+def _line(v: Any) -> bool:
+    return v is None or type(v) is int
+
+
+def _binding_ok(b: Any) -> bool:
+    if type(b) is not dict or type(b.get("path")) is not str:
+        return False
+    kind = b.get("kind")
+    if kind == "missing":
+        return b.keys() == {"kind", "path"}
+    if kind == "other":
+        return b.keys() == {"kind", "path", "type"} and type(b["type"]) is str
+    return (
+        kind == "function"
+        and b.keys() == _FUNCTION_KEYS
+        and all(type(b[k]) is str for k in _FUNCTION_TEXT_KEYS)
+        and type(b["firstlineno"]) is int
+        and type(b["rest"]) is list
+        and all(type(part) is str for part in b["rest"])
+    )
+
+
+def _test_ok(t: Any) -> bool:
+    if type(t) is not dict:
+        return False
+    if t.keys() == {"value"}:
+        return _value_well_formed(t["value"])
+    if t.keys() == _RAISED_KEYS:
+        return type(t["raised"]) is str and type(t["message"]) is str and _line(t["line"])
+    return t == {"too_large": True}

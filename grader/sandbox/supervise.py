@@ -547,14 +547,7 @@ class _Watch:
         return self._judge_report(res, code, oom)
 
     def _judge_report(self, res: RunResult, code: int | None, oom: bool) -> RunResult:
-        report = None
-        if code == 0 and self.res:
-            try:
-                report = json.loads(bytes(self.res))
-            except (ValueError, RecursionError):
-                report = None
-            if not isinstance(report, dict) or not isinstance(report.get("status"), str):
-                report = None
+        report = _parse_report(bytes(self.res)) if code == 0 and self.res else None
         if report is None:
             if oom:
                 return _set(res, Outcome.MEMORY_LIMIT, "cgroup")
@@ -562,24 +555,50 @@ class _Watch:
             res.exc_message = f"the process exited with status {code} without a valid result"
             return _set(res, Outcome.EXCEPTION, res.exc_message)
         status = report["status"]
-        if status == "ok" and "value" in report:
+        if status == "ok":
             res.value = report["value"]
             return _set(res, Outcome.OK, "")
         if status == "too_big":
             return _set(res, Outcome.OUTPUT_LIMIT, "result")
         if status == "unserialisable":
             res.exc_type = "ResultNotSerialisable"
-            res.exc_message = str(report.get("message", ""))[:2000]
+            res.exc_message = report["message"][:2000]
             return _set(res, Outcome.EXCEPTION, res.exc_message)
-        if status == "exception":
-            res.exc_type = str(report.get("type", ""))[:200]
-            res.exc_message = str(report.get("message", ""))[:2000]
-            if res.exc_type == "MemoryError":
-                return _set(res, Outcome.MEMORY_LIMIT, "address space")
-            return _set(res, Outcome.EXCEPTION, res.exc_type)
-        res.exc_type = "ProtocolViolation"
-        res.exc_message = "malformed result"
-        return _set(res, Outcome.EXCEPTION, "malformed result")
+        res.exc_type = report["type"][:200]  # "exception", the only status left
+        res.exc_message = report["message"][:2000]
+        if res.exc_type == "MemoryError":
+            return _set(res, Outcome.MEMORY_LIMIT, "address space")
+        return _set(res, Outcome.EXCEPTION, res.exc_type)
+
+
+# The result pipe carries exactly one of these objects, as ``child.serve`` writes it:
+# its fields and no other, each of its JSON type. The child's report only describes its
+# own results (a value, an exception, a result too big or not serialisable); a sandbox
+# failure, a limit or a measurement is never taken from it, whatever fields a forged
+# report adds, and anything else on the pipe (a second object, trailing bytes, an
+# unknown status) is the run's ProtocolViolation.
+_REPORT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
+    "ok": {"value": (object,)},
+    "exception": {"type": (str,), "message": (str,)},
+    "unserialisable": {"message": (str,)},
+    "too_big": {"size": (int,)},
+}
+
+
+def _parse_report(data: bytes) -> dict[str, Any] | None:
+    """The child's one report, or None when the pipe holds anything else."""
+    try:
+        report = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    if type(report) is not dict or type(report.get("status")) is not str:
+        return None
+    fields = _REPORT_FIELDS.get(report["status"])
+    if fields is None or report.keys() != {"status", *fields}:
+        return None
+    if not all(isinstance(report[k], kinds) for k, kinds in fields.items()):
+        return None
+    return report
 
 
 def _set(res: RunResult, outcome: Outcome, detail: str) -> RunResult:

@@ -3,6 +3,7 @@ its row number, and nothing is written unless the whole file is good."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -40,12 +41,22 @@ class RosterReport:
         return not self.errors
 
 
-def _line_number(error: str) -> int:
-    return int(error.split(":", 1)[0].removeprefix("line "))
+def _line(number: int) -> str:
+    return f"line {number}"
 
 
 def parse_roster(text: str) -> tuple[list[RosterRow], list[str]]:
     raw_rows, errors = read_rows(text, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
+    return check_rows(raw_rows, errors)
+
+
+def check_rows(
+    raw_rows: list[tuple[int, dict[str, str]]],
+    errors: list[str],
+    where: Callable[[int], str] = _line,
+) -> tuple[list[RosterRow], list[str]]:
+    """The roster rules for rows from any source (a CSV file, an LMS's roster); ``where``
+    names a row in an error ("line 3")."""
     rows: list[RosterRow] = []
     seen: dict[str, int] = {}
     for number, values in raw_rows:
@@ -59,7 +70,7 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[str]]:
             problems.append("username is empty")
         elif username.lower() in seen:
             problems.append(
-                f"username {username!r} already appears on line {seen[username.lower()]}"
+                f"username {username!r} already appears on {where(seen[username.lower()])}"
             )
         try:
             validate_email(email)
@@ -68,7 +79,7 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[str]]:
         if role not in Role.values:
             problems.append(f"role {role!r} must be one of {', '.join(Role.values)}")
         if problems:
-            errors.extend(f"line {number}: {p}" for p in problems)
+            errors.extend(f"{where(number)}: {p}" for p in problems)
             continue
         seen[username.lower()] = number
         rows.append(
@@ -85,7 +96,9 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[str]]:
     return rows, errors
 
 
-def _staff_role_changes(course: Course, rows: list[RosterRow], existing: dict) -> list[str]:
+def _staff_role_changes(
+    course: Course, rows: list[RosterRow], existing: dict
+) -> list[tuple[int, str]]:
     """The rows that would give someone a staff role, or change a staff member's role:
     only an instructor of the course may import those."""
     roles = dict(
@@ -101,8 +114,11 @@ def _staff_role_changes(course: Course, rows: list[RosterRow], existing: dict) -
             continue
         if row.role in STAFF_ROLES or current in STAFF_ROLES:
             errors.append(
-                f"line {row.line}: only an instructor of the course can change staff roles "
-                f"({row.username!r} would become {row.role.label.lower()})"
+                (
+                    row.line,
+                    "only an instructor of the course can change staff roles "
+                    f"({row.username!r} would become {row.role.label.lower()})",
+                )
             )
     return errors
 
@@ -110,26 +126,43 @@ def _staff_role_changes(course: Course, rows: list[RosterRow], existing: dict) -
 def import_roster(course: Course, text: str, *, by: User | None = None) -> RosterReport:
     """Import a roster; ``by`` is the person importing on the site (None: the command
     line, run by whoever administers the server)."""
-    rows, errors = parse_roster(text)
+    return import_rows(course, *parse_roster(text), by=by)
+
+
+def import_rows(
+    course: Course,
+    rows: list[RosterRow],
+    errors: list[str],
+    where: Callable[[int], str] = _line,
+    *,
+    by: User | None = None,
+) -> RosterReport:
+    """Write checked rows (``check_rows``) unless there is any error: all or nothing.
+    ``by`` limits staff-role changes to the course's instructors (None: the server's
+    administrator, or the LMS, whose roster is authoritative)."""
     report = RosterReport(errors=errors)
     if errors:
         return report
     existing = {
         u.username.lower(): u for u in User.objects.filter(username__in=[r.username for r in rows])
     }
+    problems: list[tuple[int, str]] = []
     if by is not None and not access.is_instructor(by, course):
-        report.errors.extend(_staff_role_changes(course, rows, existing))
+        problems.extend(_staff_role_changes(course, rows, existing))
     # A username that exists with another email is more likely a typo than the same
     # person. The stored address is not shown: the account may be another course's.
     for row in rows:
         user = existing.get(row.username.lower())
         if user and user.email and user.email.lower() != row.email.lower():
-            report.errors.append(
-                f"line {row.line}: user {row.username!r} already exists with another "
-                "email address; check the username and the email"
+            problems.append(
+                (
+                    row.line,
+                    f"user {row.username!r} already exists with another "
+                    "email address; check the username and the email",
+                )
             )
-    if report.errors:
-        report.errors.sort(key=_line_number)
+    if problems:
+        report.errors.extend(f"{where(line)}: {text}" for line, text in sorted(problems))
         return report
     with transaction.atomic():
         groups: dict[str, CourseGroup] = {}

@@ -21,7 +21,7 @@ from grader.django.models import Submission
 from questions import format as qformat
 from questions.models import Question, QuestionVersion
 from quizsite.accounts import access
-from quizsite.quizzes import content, feedback_rules, grading, history, messages, timing
+from quizsite.quizzes import content, feedback_rules, grading, history, messages, signals, timing
 from quizsite.quizzes.models import (
     Answer,
     AnswerRevision,
@@ -474,6 +474,7 @@ def _store_scores(attempt_ids: set[int]) -> dict[int, float | None]:
         answers[attempt_id].append((status, points))
     scores = {pk: grading.attempt_score(values) for pk, values in answers.items()}
     Attempt.objects.bulk_update([Attempt(pk=pk, score=v) for pk, v in scores.items()], ["score"])
+    signals.scores_stored.send(sender=Attempt, attempt_ids=set(attempt_ids))
     return scores
 
 
@@ -946,8 +947,17 @@ def run_visible_tests(attempt: Attempt, position: int, code: str, *, now: dateti
         code = content.normalise_value("code", code)
     except ValueError:
         raise QuizError(messages.BAD_VALUE) from None
-    from grader.django.actions import submit_code
+    from django.conf import settings
 
+    from grader.django.actions import submit_code, trial_budget_used
+
+    if trial_budget_used(attempt.user, now=now):
+        raise QuizError(
+            messages.TRIAL_BUDGET_USED.format(
+                seconds=settings.GRADER_TRIAL_SECONDS,
+                minutes=settings.GRADER_TRIAL_WINDOW_SECONDS // 60,
+            )
+        )
     return submit_code(
         aq.question_version,
         code or "",

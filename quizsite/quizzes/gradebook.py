@@ -40,6 +40,22 @@ def _local(moment: datetime | None, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).isoformat(timespec="seconds") if moment else ""
 
 
+def standing(mine: list[Attempt]) -> tuple[str, Attempt | None]:
+    """(status, the attempt whose score counts) for one student's attempts at a quiz."""
+    graded = [a for a in mine if a.status == AttemptStatus.SUBMITTED and a.score is not None]
+    # Best score; of equal scores, the earlier attempt (it reached the score first).
+    best = max(graded, key=lambda a: (a.score, -a.number), default=None)
+    if any(a.status == AttemptStatus.IN_PROGRESS for a in mine):
+        status = IN_PROGRESS
+    elif any(a.status == AttemptStatus.SUBMITTED and a.score is None for a in mine):
+        status = GRADING
+    elif best is not None:
+        status = GRADED
+    else:
+        status = NOT_STARTED
+    return status, best
+
+
 def grade_rows(students: Iterable, attempts: Iterable[Attempt], tz: ZoneInfo) -> list[list]:
     """[[cell, ...], ...] matching HEADER; times in ``tz`` (the course's zone)."""
     by_user: dict[int, list[Attempt]] = defaultdict(list)
@@ -48,17 +64,7 @@ def grade_rows(students: Iterable, attempts: Iterable[Attempt], tz: ZoneInfo) ->
     rows = []
     for s in students:
         mine = sorted(by_user.get(s.pk, []), key=lambda a: a.number)
-        graded = [a for a in mine if a.status == AttemptStatus.SUBMITTED and a.score is not None]
-        # Best score; of equal scores, the earlier attempt (it reached the score first).
-        best = max(graded, key=lambda a: (a.score, -a.number), default=None)
-        if any(a.status == AttemptStatus.IN_PROGRESS for a in mine):
-            status = IN_PROGRESS
-        elif any(a.status == AttemptStatus.SUBMITTED and a.score is None for a in mine):
-            status = GRADING
-        elif best is not None:
-            status = GRADED
-        else:
-            status = NOT_STARTED
+        status, best = standing(mine)
         rows.append(
             [
                 s.get_username(),

@@ -17,6 +17,11 @@ NOT_CODE = "Only code questions have tests to run."
 NOT_HOMEWORK = "Graded tries are for homework; this quiz is graded when you submit."
 NO_TRIES_LEFT = "You have used all your graded tries for this question."
 NOTHING_TO_GRADE = "Save an answer before asking for it to be graded."
+TRIAL_BUDGET_USED = (
+    "You have used your time for running the tests for now (at most {seconds} seconds of "
+    "grading every {minutes} minutes). Try again in a few minutes; saving and submitting "
+    "your answers still work."
+)
 ADD_TIME_POSITIVE = "Add a positive number of minutes."
 ADD_TIME_FINISHED = "This attempt is already submitted; time can only be added to a running one."
 BAD_VALUE = "This answer is not in the expected form for this question."

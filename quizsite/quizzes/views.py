@@ -29,7 +29,6 @@ from quizsite.quizzes import (
     actions,
     gate,
     gradebook,
-    grading,
     messages,
     presenters,
     selectors,
@@ -466,7 +465,7 @@ def submission_status(request: HttpRequest, submission_id: int) -> JsonResponse:
     trial = submission.purpose == Submission.Purpose.VISIBLE_TESTS
     body: dict[str, Any] = {"status": submission.status, "done": submission.is_done}
     if trial and submission.status == Submission.Status.GRADED:
-        body["checks"] = grading.student_feedback(submission.result)
+        body["checks"] = presenters.trial_checks(submission)
     elif submission.status == Submission.Status.ERROR:
         body["message"] = RUN_FAILED
     return JsonResponse(body)

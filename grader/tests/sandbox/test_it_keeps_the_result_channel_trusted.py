@@ -112,3 +112,31 @@ def test_it_is_not_stalled_by_a_flood_of_mark_requests(attack):
     )
     assert r.outcome.is_student_fault, r
     assert r.value is None
+
+
+FIND_RESULT_PIPE = (
+    "f = sys._getframe()\n"
+    "while 'result_fd' not in f.f_locals:\n"
+    "    f = f.f_back\n"
+    "os.write(f.f_locals['result_fd'], REPORT)\n"
+    "os._exit(0)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        b'{"status": "ok", "value": "forged", "outcome": "sandbox_error"}',
+        b'{"status": "ok", "value": "forged", "cpu_seconds": 0.0}',
+        b'{"status": "sandbox_error", "detail": "forged"}',
+        b'{"status": "time_limit"}',
+        b'{"status": ["ok"], "value": 1}',
+        b'{"status": "exception", "type": ["MemoryError"], "message": ""}',
+        b'{"status": "too_big", "size": "huge"}',
+        b'{"status": "ok"}',
+    ],
+)
+def test_it_refuses_a_report_with_fields_the_child_may_not_set(attack, report):
+    r = attack(FIND_RESULT_PIPE.replace("REPORT", repr(report)))
+    assert r.outcome is Outcome.EXCEPTION and r.exc_type == "ProtocolViolation", r
+    assert r.outcome.is_student_fault and r.value is None
