@@ -67,6 +67,7 @@ def similarity_page(request: HttpRequest, course_code: str, quiz_id: int) -> Htt
             "questions": questions,
             "chosen": chosen,
             "run": run,
+            "stale": bool(run and similarity_runs.is_stale(run, now=timezone.now())),
             "pairs": [
                 {
                     "pair": p,
@@ -92,7 +93,8 @@ def similarity_status(
             "status": run.status,
             "done": run.done,
             "total": run.total,
-            "finished": run.status in (SimilarityRun.Status.DONE, SimilarityRun.Status.FAILED),
+            "finished": run.status in (SimilarityRun.Status.DONE, SimilarityRun.Status.FAILED)
+            or similarity_runs.is_stale(run, now=timezone.now()),
         }
     )
 

@@ -12,7 +12,7 @@ kept.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -24,6 +24,17 @@ from quizsite.quizzes.models import Answer, AttemptStatus, SimilarityPair, Simil
 log = logging.getLogger(__name__)
 
 PAIRS_KEPT = 200
+# Longer than the task's hard time limit: a run still "running" after this lost its
+# worker (a redelivered message finds it claimed and does nothing), and the page says so.
+STALE_AFTER = timedelta(minutes=10)
+
+
+def is_stale(run: SimilarityRun, *, now: datetime) -> bool:
+    """Whether a run that never finished should be shown as stopped."""
+    started = run.started_at or run.requested_at
+    return run.status in (SimilarityRun.Status.QUEUED, SimilarityRun.Status.RUNNING) and (
+        now - started > STALE_AFTER
+    )
 
 
 def _claim(run_id: int, now: datetime) -> bool:

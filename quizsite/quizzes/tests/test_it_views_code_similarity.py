@@ -3,7 +3,10 @@ the progress of a run, and two answers side by side with the shared lines marked
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from quizsite.quizzes import similarity_runs
@@ -95,8 +98,30 @@ def test_it_shows_the_progress_of_a_running_run(
     client = client_for(ta)
     args = [code_quiz.course.code, code_quiz.pk]
 
-    page = client.get(reverse("quizzes:similarity", args=args)).content.decode()
-    status = client.get(reverse("quizzes:similarity_status", args=[*args, run.pk])).json()
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        page = client.get(reverse("quizzes:similarity", args=args)).content.decode()
+        status = client.get(reverse("quizzes:similarity_status", args=[*args, run.pk])).json()
 
     assert "Read 20 of 80 answers" in page and 'value="20"' in page and "similarity.js" in page
     assert status == {"status": "running", "done": 20, "total": 80, "finished": False}
+
+
+def test_it_says_when_a_run_lost_its_worker(code_quiz, small_bank, student, ta, client_for):  # noqa: F811
+    _take(code_quiz, student, SOLO)
+    started = T0 + timedelta(minutes=2)
+    run = SimilarityRun.objects.create(
+        quiz=code_quiz, question=small_bank["code"], requested_at=started,
+        started_at=started, status="running", done=20, total=80,
+    )  # fmt: skip
+    args = [code_quiz.course.code, code_quiz.pk]
+    client = client_for(ta)
+
+    for offset, stopped in [
+        (similarity_runs.STALE_AFTER, False),
+        (similarity_runs.STALE_AFTER + timedelta(seconds=1), True),
+    ]:
+        with time_machine.travel(started + offset, tick=False):
+            page = client.get(reverse("quizzes:similarity", args=args)).content.decode()
+            status = client.get(reverse("quizzes:similarity_status", args=[*args, run.pk])).json()
+        assert ("stopped before it finished" in page) is stopped
+        assert status["finished"] is stopped
