@@ -11,10 +11,8 @@ Three rules, set per quiz and replaced per student or group by an override:
   it; a second session is noticed (and logged for staff) and, with the rule on,
   refused until staff allow it.
 
-The client's address is ``client_address``'s business: behind ``N`` trusted proxies
-(the ``QUIZ_TRUSTED_PROXY_COUNT`` setting) it is the ``N``-th address from the right of
-X-Forwarded-For, since each proxy appends the address it received the request from,
-and anything left of that is whatever the client chose to send.
+The client's address comes from ``quizsite.clientip``, the one place that reads it
+(for these rules and for the login and autosave rate limits alike).
 """
 
 from __future__ import annotations
@@ -86,24 +84,6 @@ def effective_rules(
         networks=parse_networks(networks) if networks.strip() else (),
         one_device=quiz_one_device if override_one_device is None else override_one_device,
     )
-
-
-def client_address(remote_addr: str, forwarded_for: str, trusted_proxies: int) -> str | None:
-    """The client's address. With no trusted proxy, the socket's peer (REMOTE_ADDR);
-    behind ``trusted_proxies`` proxies, the address the outermost of them saw. None
-    when the header has fewer entries than proxies (not the set-up the setting says)
-    or the address does not parse."""
-    if trusted_proxies <= 0:
-        candidate = remote_addr
-    else:
-        hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
-        if len(hops) < trusted_proxies:
-            return None
-        candidate = hops[-trusted_proxies]
-    try:
-        return str(ipaddress.ip_address(candidate.strip()))
-    except ValueError:
-        return None
 
 
 def code_matches(expected: str, given: str) -> bool:

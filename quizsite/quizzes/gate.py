@@ -9,21 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.http import HttpRequest
 
+from quizsite import clientip
 from quizsite.quizzes import access_rules, integrity, selectors
 from quizsite.quizzes.models import Attempt, Quiz
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or behind ``QUIZ_TRUSTED_PROXY_COUNT``
-    proxies the address the outermost one saw (see ``access_rules.client_address``)."""
-    return access_rules.client_address(
-        request.META.get("REMOTE_ADDR", ""),
-        request.META.get("HTTP_X_FORWARDED_FOR", ""),
-        settings.QUIZ_TRUSTED_PROXY_COUNT,
-    )
 
 
 def _code_key(quiz: Quiz) -> str:
@@ -37,7 +27,7 @@ def start_refusal(request: HttpRequest, quiz: Quiz) -> str:
     given = request.POST.get("access_code") if request.method == "POST" else None
     remembered = bool(request.session.get(_code_key(quiz)))
     reason = access_rules.refusal(
-        rules, code_given=given, address=client_ip(request), code_remembered=remembered
+        rules, code_given=given, address=clientip.client_ip(request), code_remembered=remembered
     )
     if reason is None:
         if rules.access_code and not remembered:
@@ -58,7 +48,7 @@ def attempt_refusal(request: HttpRequest, attempt: Attempt, *, now: datetime) ->
     visit (the attempt's sessions and activity) in any case."""
     quiz = attempt.quiz
     rules = selectors.access_rules_for(quiz, request.user)
-    address = client_ip(request)
+    address = clientip.client_ip(request)
     remembered = bool(request.session.get(_code_key(quiz)))
     reason = access_rules.refusal(
         rules, code_given=None, address=address, code_remembered=remembered

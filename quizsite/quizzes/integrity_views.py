@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from grader import similarity
-from quizsite.quizzes import activity, gate, integrity, selectors, similarity_runs
+from quizsite import clientip
+from quizsite.quizzes import activity, integrity, selectors, similarity_runs
 from quizsite.quizzes.models import Answer, SimilarityRun
 from quizsite.quizzes.views import _quiz_in_course, json_login_required
 
@@ -178,7 +179,7 @@ def activity_report(request: HttpRequest, attempt_id: int) -> HttpResponse:
         the_attempt,
         events,
         session_key=request.session.session_key,
-        address=gate.client_ip(request),
+        address=clientip.client_ip(request),
         browser=request.META.get("HTTP_USER_AGENT", ""),
         now=now,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from quizsite import clientip
 from quizsite.quizzes import access_rules, messages
 from quizsite.quizzes.access_rules import Rules, parse_networks
 
@@ -99,7 +100,7 @@ def test_it_limits_the_number_of_networks() -> None:
     ],
 )
 def test_it_reads_the_client_address_behind_trusted_proxies(remote, forwarded, proxies, expected):
-    assert access_rules.client_address(remote, forwarded, proxies) == expected
+    assert clientip.client_address(remote, forwarded, proxies) == expected
 
 
 def test_it_lets_an_override_replace_each_rule() -> None:

@@ -80,7 +80,7 @@ def test_it_shows_the_code_field_and_what_is_recorded(quiz, student, client_for)
 def test_it_allows_only_the_room_s_network(
     quiz, student, client_for, settings, forwarded, proxies, status
 ) -> None:
-    settings.QUIZ_TRUSTED_PROXY_COUNT = proxies
+    settings.TRUSTED_PROXY_COUNT = proxies
     quiz.allowed_networks = "192.0.2.0/24"
     quiz.save()
 
@@ -92,7 +92,7 @@ def test_it_allows_only_the_room_s_network(
 
 
 def test_it_refuses_the_attempt_page_off_the_network(quiz, student, client_for, settings) -> None:
-    settings.QUIZ_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     client = client_for(student)
     _post_start(client, quiz)
     quiz.allowed_networks = "192.0.2.0/24"
