@@ -15,6 +15,8 @@ from questions.rendering import inline_html, option_order, render_markdown
 from questions.versions import load_version
 
 __all__ = [
+    "essay_settings",
+    "grader_info_html",
     "explanation_html",
     "inline_html",
     "offered_value",
@@ -63,17 +65,38 @@ def explanation_html(question: qformat.Question) -> SafeString:
     return _render(question.explanation)
 
 
+def essay_settings(question: qformat.Question) -> dict[str, Any] | None:
+    """What the attempt page shows about an essay's answer box (None for other types)."""
+    if question.type != "essay":
+        return None
+    return {
+        "lines": question.response_lines,
+        "min_words": question.min_words,
+        "max_words": question.max_words,
+    }
+
+
+def grader_info_html(question: qformat.Question) -> SafeString:
+    """Notes for the staff who grade a question by hand (a rubric), as safe HTML; empty
+    for a question without any. Never put it on a page a student sees."""
+    return _render(question.grader_info) if question.grader_info else SafeString("")
+
+
 def starter_code(question: qformat.Question) -> str:
     if question.code is None or question.code.starter_source is None:
         return ""
     return question.code.starter_source
 
 
+# Characters per answer: code and essays are long; a one-line answer is not.
+_TEXT_LIMITS = {"code": 200_000, "essay": 100_000}
+
+
 def normalise_value(question_type: str, value: Any) -> Any:
     """The value in the form stored for its type, or raise ValueError.
 
     choice -> str, multi -> list[str], numeric -> str as typed, text -> str,
-    code -> str. None (cleared) is allowed for every type."""
+    code -> str, essay -> str. None (cleared) is allowed for every type."""
     if value is None:
         return None
     if question_type == "multi":
@@ -90,7 +113,7 @@ def normalise_value(question_type: str, value: Any) -> Any:
         return str(value)
     if not isinstance(value, str):
         raise ValueError(f"{question_type} answers are text")
-    limit = 200_000 if question_type == "code" else 20_000
+    limit = _TEXT_LIMITS.get(question_type, 20_000)
     if len(value) > limit:
         raise ValueError("too long")
     return value

@@ -19,12 +19,12 @@ from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role, User
 from quizsite.quizzes import content, gradebook, statistics, timing
 from quizsite.quizzes.actions import pick_override
+from quizsite.quizzes.grading import TO_GRADE_BY_HAND
 from quizsite.quizzes.models import (
     Answer,
     Attempt,
     AttemptQuestion,
     AttemptStatus,
-    GradingStatus,
     Quiz,
     QuizOverride,
 )
@@ -122,7 +122,7 @@ def attempts_for_staff(user, quiz: Quiz) -> QuerySet[Attempt]:
         .annotate(
             to_grade_by_hand=Count(
                 "questions__answer",
-                filter=Q(questions__answer__grading_status=GradingStatus.FAILED),
+                filter=Q(questions__answer__grading_status__in=TO_GRADE_BY_HAND),
             )
         )
         .order_by("user__username", "number")
