@@ -112,6 +112,12 @@ def answer_at(attempt: Attempt, position: int) -> Answer:
     return answer
 
 
+# An attempt's answers that wait for staff to grade them by hand.
+_TO_GRADE_BY_HAND = Count(
+    "questions__answer", filter=Q(questions__answer__grading_status__in=TO_GRADE_BY_HAND)
+)
+
+
 def attempts_for_staff(user, quiz: Quiz) -> QuerySet[Attempt]:
     """Every attempt of the quiz, for its course's staff."""
     if not access.is_staff(user, quiz.course):
@@ -119,12 +125,7 @@ def attempts_for_staff(user, quiz: Quiz) -> QuerySet[Attempt]:
     return (
         Attempt.objects.filter(quiz=quiz)
         .select_related("user")
-        .annotate(
-            to_grade_by_hand=Count(
-                "questions__answer",
-                filter=Q(questions__answer__grading_status__in=TO_GRADE_BY_HAND),
-            )
-        )
+        .annotate(to_grade_by_hand=_TO_GRADE_BY_HAND)
         .order_by("user__username", "number")
     )
 
@@ -137,8 +138,10 @@ def gradebook_rows(user, quiz: Quiz) -> list[list]:
     students = User.objects.filter(
         memberships__course=quiz.course, memberships__role=Role.STUDENT
     ).order_by("username")
-    attempts = Attempt.objects.filter(quiz=quiz).only(
-        "user_id", "number", "status", "score", "max_score", "submitted_at", "submitted_by"
+    attempts = (
+        Attempt.objects.filter(quiz=quiz)
+        .only("user_id", "number", "status", "score", "max_score", "submitted_at", "submitted_by")
+        .annotate(to_grade_by_hand=_TO_GRADE_BY_HAND)
     )
     return gradebook.grade_rows(students, attempts, quiz.course.tz)
 
