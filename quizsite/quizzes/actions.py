@@ -968,6 +968,9 @@ def grade_try(attempt: Attempt, position: int, *, now: datetime) -> AnswerTry:
         answer = aq.answer
         if grading.is_blank(answer.value):
             raise QuizError(messages.NOTHING_TO_GRADE)
+        if aq.question_version.question.type in qformat.HAND_GRADED_TYPES:
+            # Staff grade it once, after the due date: a try would only say "wait".
+            raise QuizError(messages.GRADED_BY_HAND_AFTER_DUE)
         if answer.tries >= attempt.quiz.homework_tries:
             raise QuizError(messages.NO_TRIES_LEFT)
         graded_try = _record_try(attempt, aq, answer, now)
