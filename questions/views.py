@@ -207,6 +207,11 @@ def _context(
     code_error: str = "",
 ) -> dict[str, Any]:
     code = question.code
+
+    def shown_at(name: str) -> str:
+        # The quiz pages' image address: it lets staff see every version's images.
+        return reverse("quizzes:question_image", args=[version.pk, name])
+
     if question.type == "code" and isinstance(given, str):
         editor_text = given
     else:
@@ -217,8 +222,10 @@ def _context(
         "versions": versions,
         "question": question,
         "seed": seed,
-        "prompt_html": render_markdown(question.prompt),
-        "explanation_html": render_markdown(question.explanation) if question.explanation else "",
+        "prompt_html": render_markdown(question.prompt, shown_at),
+        "explanation_html": render_markdown(question.explanation, shown_at)
+        if question.explanation
+        else "",
         "grader_info_html": render_markdown(question.grader_info) if question.grader_info else "",
         "choices": [
             {"value": o, "html": inline_html(o)}

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from questions.format import FormatError, Question, instantiate, load_bank
+from questions.images import is_image_name
 from questions.interchange import coderunner
-from questions.interchange.markup import ATTACHMENTS, images, markdown_to_html
-from questions.interchange.report import ATTACHMENTS_DIR, LOST, SKIPPED, Note
+from questions.interchange.markup import images, markdown_to_html
+from questions.interchange.report import LOST, SKIPPED, Note
 
 
 @dataclass
@@ -53,14 +54,12 @@ def _fraction(x: float) -> str:
 def _prompt(parent: ET.Element, q: Question, prompt: str, bank: Path, report: ExportReport) -> None:
     el = _text_el(parent, "questiontext", markdown_to_html(prompt), "html")
     for _, target in images(prompt):
-        if not target.startswith(ATTACHMENTS):
+        if not is_image_name(target):
             continue
-        name = target[len(ATTACHMENTS) :]
-        path = bank / ATTACHMENTS_DIR / q.id / name
+        name = target
+        path = Path(q.path) / name
         if not path.is_file():
-            report.notes.append(
-                Note(q.id, LOST, f"the image '{name}' is not in {ATTACHMENTS_DIR}/{q.id}/")
-            )
+            report.notes.append(Note(q.id, LOST, f"the image '{name}' is not beside question.toml"))
             continue
         f = _sub(
             el,

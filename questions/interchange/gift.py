@@ -156,7 +156,8 @@ def _question(block: str, category: str, n: int, conv: Conversion) -> None:
     for _alt, target in images(d.data["prompt"]):
         d.note(
             IMAGE,
-            f"shows the image {target}, which a GIFT file cannot hold; prompts do not display images",
+            f"shows the image {target}, which a GIFT file cannot hold: save it beside "
+            "question.toml and name it there (![alt](figure.png))",
         )
     if category:
         d.data["topics"] = [category]

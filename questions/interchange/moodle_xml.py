@@ -21,9 +21,19 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from questions.format import ESSAY_LINES_DEFAULT, ESSAY_LINES_MAX
+from questions.images import MAX_IMAGE_BYTES, is_image_name, matches_its_name
 from questions.interchange import coderunner
-from questions.interchange.markup import ATTACHMENTS, images, safe_name, text_to_markdown
-from questions.interchange.report import HAND_CHECK, IMAGE, LOST, BadFile, Conversion, Draft, Note
+from questions.interchange.markup import images, safe_name, text_to_markdown
+from questions.interchange.report import (
+    ATTACHMENTS_DIR,
+    HAND_CHECK,
+    IMAGE,
+    LOST,
+    BadFile,
+    Conversion,
+    Draft,
+    Note,
+)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a course's bank with its images; far above any real one
 _QUESTION_CHUNK = re.compile(r"<question\b.*?</question\s*>", re.S)
@@ -80,10 +90,14 @@ def prompt_of(q: ET.Element, draft: Draft) -> str:
     files = _files(el)
     originals = {safe_name(name): name for name in files}
     for _alt, target in images(md):
-        if not target.startswith(ATTACHMENTS):
-            draft.note(IMAGE, f"links an image outside the file ({target}); it was left as a link")
+        if "/" in target or ":" in target:
+            draft.note(
+                IMAGE,
+                f"links an image outside the file ({target}); prompts show only the images "
+                "beside their question.toml, so it shows its alt text: save it beside it",
+            )
             continue
-        safe = target[len(ATTACHMENTS) :]
+        safe = target
         name = originals.get(safe, safe)
         data = files.get(name)
         if data is None:
@@ -94,11 +108,15 @@ def prompt_of(q: ET.Element, draft: Draft) -> str:
                 "names it: replace it or take it out",
             )
             continue
+        if is_image_name(safe) and len(data) <= MAX_IMAGE_BYTES and matches_its_name(safe, data):
+            draft.images[safe] = data  # beside question.toml, shown with the prompt
+            continue
         draft.attachments[safe] = data
         draft.note(
             IMAGE,
-            f"'{safe}' is kept in attachments/ but prompts do not display images: "
-            "describe it in words if students need it",
+            f"'{safe}' is kept in {ATTACHMENTS_DIR}/ but cannot be shown: prompts show PNG, "
+            f"JPEG, GIF and SVG images of at most {MAX_IMAGE_BYTES // 1024} KiB; convert it "
+            "and save it beside question.toml",
         )
     return md
 

@@ -17,7 +17,7 @@ def test_it_imports_and_self_checks_with_the_workers_sandbox(tmp_path, settings)
     text = out.getvalue()
     assert "wrote python-basics/loops/sqr (sqr)" in text
     assert "note Intro: not imported" in text
-    assert "7 question(s) written, 1 not imported, 6 note(s); 1 reference(s) self-checked" in text
+    assert "7 question(s) written, 1 not imported, 5 note(s); 1 reference(s) self-checked" in text
 
 
 def test_it_refuses_a_file_it_cannot_read(tmp_path):

@@ -57,13 +57,13 @@ def test_it_turns_html_into_sanitised_markdown(imported):
     assert "script" not in prompt and "alert" not in prompt
 
 
-def test_it_extracts_images_and_says_they_are_not_shown(imported):
+def test_it_places_images_beside_the_question(imported):
     bank, report = imported
     prompt = toml(bank, f"{TOPIC}/which-loop")["prompt"]
-    assert "![a loop](attachments/loop_diagram.png)" in prompt
-    image = bank / "_attachments" / TOPIC / "which-loop" / "loop_diagram.png"
+    assert "![a loop](loop_diagram.png)" in prompt
+    image = bank / TOPIC / "which-loop" / "loop_diagram.png"
     assert image.read_bytes().startswith(b"\x89PNG")
-    assert any("prompts do not display images" in n for n in notes_for(report, "Which loop"))
+    assert not any(n.kind == "image" for n in report.notes if n.question == "Which loop")
 
 
 def test_it_lists_feedback_and_penalties_it_cannot_keep(imported):

@@ -1066,7 +1066,7 @@ def attempt_view_state(
             "position": aq.position,
             "type": question.type,
             "title": question.title,
-            "prompt_html": content.prompt_html(question),
+            "prompt_html": content.prompt_html(question, aq.question_version_id),
             "points": aq.points,
             "options": (options := content.option_order(question, aq.seed)),
             # For display: each option's value (what a save sends) and its inline Markdown

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from questions import format as qformat
@@ -18,6 +19,7 @@ __all__ = [
     "essay_settings",
     "grader_info_html",
     "explanation_html",
+    "image_url",
     "inline_html",
     "offered_value",
     "option_order",
@@ -52,17 +54,26 @@ def variant(version: QuestionVersion, seed: int) -> qformat.Question:
 
 
 @lru_cache(maxsize=4096)
-def _render(text: str) -> SafeString:
-    return render_markdown(text)
+def _render(text: str, version_id: int | None = None) -> SafeString:
+    if version_id is None:
+        return render_markdown(text)
+    return render_markdown(text, lambda name: image_url(version_id, name))
 
 
-def prompt_html(question: qformat.Question) -> SafeString:
-    return _render(question.prompt)
+def image_url(version_id: int, name: str) -> str:
+    """Where an image of a version's package is served (to those who may see it)."""
+    return reverse("quizzes:question_image", args=[version_id, name])
 
 
-def explanation_html(question: qformat.Question) -> SafeString:
+def prompt_html(question: qformat.Question, version_id: int | None = None) -> SafeString:
+    """The prompt as safe HTML; with ``version_id``, the images of that version's
+    package are shown (without it, an image keeps only its alt text)."""
+    return _render(question.prompt, version_id)
+
+
+def explanation_html(question: qformat.Question, version_id: int | None = None) -> SafeString:
     """The question's explanation (Markdown, like the prompt) as safe HTML."""
-    return _render(question.explanation)
+    return _render(question.explanation, version_id)
 
 
 def essay_settings(question: qformat.Question) -> dict[str, Any] | None:

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Exists, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from questions.models import Question
+from questions import images
+from questions.models import Question, QuestionImage
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role, User
 from quizsite.quizzes import content, gradebook, statistics, timing
@@ -116,6 +117,24 @@ def answer_at(attempt: Attempt, position: int) -> Answer:
 _TO_GRADE_BY_HAND = Count(
     "questions__answer", filter=Q(questions__answer__grading_status__in=TO_GRADE_BY_HAND)
 )
+
+
+def question_image(user, version_id: int, name: str) -> QuestionImage:
+    """An image of a question version's package, for course staff or a student whose
+    attempt was given (or regraded with) that version; 404 for anyone else, as for a
+    name the version does not have, so the address tells nothing."""
+    if not images.is_image_name(name):
+        raise Http404(NOT_FOUND)
+    if not access.is_staff_anywhere(user):
+        given = AttemptQuestion.objects.filter(attempt__user=user).filter(
+            Q(question_version_id=version_id) | Q(graded_with_id=version_id)
+        )
+        if not given.exists():
+            raise Http404(NOT_FOUND)
+    image = QuestionImage.objects.filter(version_id=version_id, name=name).first()
+    if image is None:
+        raise Http404(NOT_FOUND)
+    return image
 
 
 def attempts_for_staff(user, quiz: Quiz) -> QuerySet[Attempt]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizsite.quizzes import staff_views, views
+from quizsite.quizzes import image_views, staff_views, views
 
 app_name = "quizzes"
 urlpatterns = [
@@ -48,6 +48,11 @@ urlpatterns = [
         name="regrade_question",
     ),
     path("quiz-attempts/<int:attempt_id>/", views.attempt, name="attempt"),
+    path(
+        "question-images/<int:version_id>/<str:name>",
+        image_views.question_image,
+        name="question_image",
+    ),
     path("quiz-attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),
     path("quiz-attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
     path("quiz-attempts/<int:attempt_id>/flag/", views.flag, name="flag"),
