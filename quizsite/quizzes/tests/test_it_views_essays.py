@@ -60,3 +60,14 @@ def test_it_shows_the_rubric_to_staff_and_not_to_the_student(
     assert "Cells keep x.<br>Second line." in mine
     assert "SECRET-RUBRIC" in staff
     assert f'id="points-{position}"' in staff
+
+
+def test_it_keeps_an_essay_s_leading_blank_line(attempt, student, client_for) -> None:
+    # HTML drops one newline right after <textarea>: the page must not eat the student's.
+    position = position_of(attempt, "essay")
+    actions.save_answer(attempt, position, "\nIndented start.", now=T0 + S)
+    with time_machine.travel(T0 + 2 * S, tick=False):
+        html = client_for(student).get(reverse("quizzes:attempt", args=[attempt.pk]))
+    assert 'aria-describedby="q%d-limits">\n\nIndented start.</textarea>' % position in (
+        html.content.decode()
+    )
