@@ -68,6 +68,5 @@ def test_it_keeps_an_essay_s_leading_blank_line(attempt, student, client_for) ->
     actions.save_answer(attempt, position, "\nIndented start.", now=T0 + S)
     with time_machine.travel(T0 + 2 * S, tick=False):
         html = client_for(student).get(reverse("quizzes:attempt", args=[attempt.pk]))
-    assert 'aria-describedby="q%d-limits">\n\nIndented start.</textarea>' % position in (
-        html.content.decode()
-    )
+    expected = f'aria-describedby="q{position}-limits">\n\nIndented start.</textarea>'
+    assert expected in html.content.decode()
