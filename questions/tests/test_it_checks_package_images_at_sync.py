@@ -11,7 +11,7 @@ import pytest
 from questions import images
 from questions.bankcheck import validate
 from questions.models import QuestionImage
-from questions.sync import sync_bank
+from questions.sync import SyncError, sync_bank
 from questions.tests.format_helpers import write_question
 from questions.tests.image_helpers import GIF, SVG, png
 
@@ -80,3 +80,12 @@ def test_it_stores_the_images_with_the_version(tmp_path: Path) -> None:
     assert (image.name, image.content_type, bytes(image.data)) == ("stack.png", "image/png", png())
     assert "stack.png" not in image.version.files  # the text files only
     assert "question.toml" in image.version.files
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_sync_a_bank_with_an_image_over_the_limit(tmp_path: Path) -> None:
+    (tmp_path / "bank.toml").write_text("")
+    _question(tmp_path, "f/q", "![s](s.png)", s__png=png() + b"\0" * images.MAX_IMAGE_BYTES)
+    with pytest.raises(SyncError, match="at most 1024 KiB"):
+        sync_bank(tmp_path, bank="img", check=False)
+    assert not QuestionImage.objects.exists()
