@@ -84,7 +84,7 @@ def test_it_exports_a_bank(tmp_path, capsys):
     )
     assert main(["export", str(tmp_path / "b"), "--to", str(tmp_path / "out.xml")]) == 0
     assert "8 question(s) exported" in capsys.readouterr().out
-    assert (tmp_path / "out.xml").read_text().count("<question type=") == 8  # and a category
+    assert (tmp_path / "out.xml").read_text().count("<question type=") == 9  # and a category
 
 
 def test_it_imports_into_a_folder_of_an_existing_bank(tmp_path, capsys):
