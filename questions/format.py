@@ -24,6 +24,10 @@ the case name, ``test-N`` or ``<kind>-N``) and an optional ``title``, the words 
 reads for it on the results page ("counts every call"); an optional ``explanation``
 (Markdown) says why the answer is right, shown when the quiz's review options allow; an
 empty ``bank.toml`` marks a bank's root so a package loaded on its own gets its full id.
+The ``essay`` type is a written answer that staff grade by hand (nothing scores it),
+with optional ``min_words``/``max_words``, ``response_lines`` and ``grader_info``
+(Markdown for the graders only). Images beside question.toml are checked by the bank
+check, not here (``questions.images``): a stored version is parsed without them.
 """
 
 from __future__ import annotations
