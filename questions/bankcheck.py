@@ -2,7 +2,8 @@
 
 ``validate(path)`` loads every package of a bank on its own (every problem of every
 package at once) and checks statically that each code question's reference defines
-every ``entry`` name and every check ``target``. ``self_check(questions, sandbox)``
+every ``entry`` name and every check ``target``, and that the images a prompt shows
+are beside it, of an allowed type and size (``questions.images``). ``self_check(questions, sandbox)``
 grades each code question's reference with the grader's pipeline: it must be graded
 (not ``error``) and earn full marks, for a few seeds when the question has variants.
 
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from questions import images
 from questions.format import (
     QUESTION_FILE,
     FormatError,
@@ -131,6 +133,16 @@ def reference_problems(q: Question) -> list[Problem]:
     return problems
 
 
+def image_problems(q: Question) -> list[Problem]:
+    """The package's images: each one the prompt or explanation shows is beside
+    question.toml, of an allowed type by its bytes, and within the size limits."""
+    texts = {"prompt": q.prompt, "explanation": q.explanation}
+    return [
+        Problem(f"{q.id}/{file}" if file else q.id, key, reason)
+        for file, key, reason in images.problems(Path(q.path), texts)
+    ]
+
+
 def _enclosing_bank(root: Path) -> Path | None:
     for parent in root.resolve().parents:
         if (parent / BANK_MARKER).is_file():
@@ -170,7 +182,7 @@ def validate(path: str | Path) -> tuple[list[Question], list[Problem]]:
         except FormatError as e:
             problems.extend(e.problems)
             continue
-        own = reference_problems(q)
+        own = reference_problems(q) + image_problems(q)
         if own:
             problems.extend(own)
         else:

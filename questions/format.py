@@ -24,6 +24,10 @@ the case name, ``test-N`` or ``<kind>-N``) and an optional ``title``, the words 
 reads for it on the results page ("counts every call"); an optional ``explanation``
 (Markdown) says why the answer is right, shown when the quiz's review options allow; an
 empty ``bank.toml`` marks a bank's root so a package loaded on its own gets its full id.
+The ``essay`` type is a written answer that staff grade by hand (nothing scores it),
+with optional ``min_words``/``max_words``, ``response_lines`` and ``grader_info``
+(Markdown for the graders only). Images beside question.toml are checked by the bank
+check, not here (``questions.images``): a stored version is parsed without them.
 """
 
 from __future__ import annotations
@@ -41,7 +45,9 @@ from pathlib import Path
 from typing import Any
 
 QUESTION_FILE = "question.toml"
-TYPES = ("choice", "multi", "numeric", "text", "code")
+TYPES = ("choice", "multi", "numeric", "text", "code", "essay")
+# Types whose answers staff grade by hand: nothing scores them automatically.
+HAND_GRADED_TYPES = ("essay",)
 CHECK_KINDS = ("bytecode", "scope", "flags", "raises", "performance")
 GROWTH_CLASSES = ("constant", "logarithmic", "linear", "linearithmic", "quadratic")
 
@@ -52,7 +58,11 @@ _TYPE_KEYS = {
     "numeric": {"answer", "tolerance", "rel_tolerance"},
     "text": {"answers", "case_sensitive"},
     "code": {"code", "tests", "checks"},
+    "essay": {"min_words", "max_words", "response_lines", "grader_info"},
 }
+# An essay's answer box: how many lines tall by default, and the largest sensible size.
+ESSAY_LINES_DEFAULT = 10
+ESSAY_LINES_MAX = 60
 _CODE_KEYS = {"entry", "reference", "starter", "cases", "cpu_seconds", "memory_mb"}
 _TEST_KEYS = {"name", "title", "expr", "case", "hidden", "points", "tolerance"}
 _CHECK_COMMON = {"kind", "name", "title", "points", "feedback", "target"}
@@ -180,6 +190,12 @@ class Question:
     variants: VariantSpec | None = None
     seed: int | None = None  # set on an instantiated variant
     explanation: str = ""  # Markdown: why the answer is right (for the review after a quiz)
+    # essay: word limits shown to the student (None: no limit), the answer box's height,
+    # and Markdown for the staff who grade it (a rubric; never shown to students).
+    min_words: int | None = None
+    max_words: int | None = None
+    response_lines: int = ESSAY_LINES_DEFAULT
+    grader_info: str = ""
     variant: dict[str, Any] | None = field(default=None, hash=False)
 
     @property
@@ -470,6 +486,8 @@ def _parse(raw: dict[str, Any], d: Path, qid: str, c: _Collector) -> Question | 
             # A code question without "points" is worth what its tests and checks add up to.
             total = sum(t.points for t in code.tests) + sum(k.points for k in code.checks)
             points = total if total > 0 else 1
+    elif qtype == "essay":
+        kw.update(_parse_essay(raw, c))
 
     if c.problems or qtype is None:
         return None
@@ -489,6 +507,30 @@ def _parse(raw: dict[str, Any], d: Path, qid: str, c: _Collector) -> Question | 
     if variants is None:
         _validate_type_fields(q, c)
     return q
+
+
+def _parse_essay(raw: dict[str, Any], c: _Collector) -> dict[str, Any]:
+    """An essay's optional keys: word limits, the answer box's height, staff notes."""
+    kw: dict[str, Any] = {}
+    for key in ("min_words", "max_words"):
+        v = raw.get(key)
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
+            c.add(key, "must be a whole number >= 1")
+            v = None
+        kw[key] = v
+    if kw["min_words"] and kw["max_words"] and kw["min_words"] > kw["max_words"]:
+        c.add("min_words", "must not be more than max_words")
+    lines = raw.get("response_lines", ESSAY_LINES_DEFAULT)
+    if not isinstance(lines, int) or isinstance(lines, bool) or not 1 <= lines <= ESSAY_LINES_MAX:
+        c.add("response_lines", f"must be a whole number from 1 to {ESSAY_LINES_MAX}")
+        lines = ESSAY_LINES_DEFAULT
+    kw["response_lines"] = lines
+    info = raw.get("grader_info", "")
+    if not isinstance(info, str):
+        c.add("grader_info", "must be a string (Markdown)")
+        info = ""
+    kw["grader_info"] = info.strip()
+    return kw
 
 
 def _validate_type_fields(q: Question, c: _Collector, variant_seed: int | None = None) -> None:

@@ -49,3 +49,21 @@ class QuestionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} v{self.number}"
+
+
+class QuestionImage(models.Model):
+    """An image a version's prompt shows (a file beside its question.toml), kept with
+    the version like its other files: checked for type and size by the bank sync."""
+
+    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="images")
+    name = models.CharField(max_length=100)  # a bare file name, e.g. "frames.png"
+    content_type = models.CharField(max_length=40)
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "name"], name="unique_image_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.name}"

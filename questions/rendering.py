@@ -4,19 +4,23 @@ Prompts are written by course staff, but a bank is just files in git and a promp
 quote hostile-looking text (HTML in an answer option, a string with ``<script>``), so
 every rendering goes through a sanitiser with a fixed allow-list. The only markup that
 survives is what Markdown and Pygments produce: block and inline text, tables, links,
-and ``<span class="...">`` tokens inside ``<div class="codehilite"><pre>``.
+``<span class="...">`` tokens inside ``<div class="codehilite"><pre>``, and images of
+the question's own package (``questions.images``) where the caller says how to serve them.
 """
 
 from __future__ import annotations
 
 import functools
 import random
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from pygments.formatters import HtmlFormatter
+
+from questions import images
 
 if TYPE_CHECKING:
     from questions.format import Question
@@ -48,15 +52,27 @@ _ATTRIBUTES = {
 }
 
 
-def render_markdown(text: str) -> SafeString:
-    """Render Markdown to sanitised HTML that templates may output as it is."""
+def render_markdown(text: str, image_url: Callable[[str], str] | None = None) -> SafeString:
+    """Render Markdown to sanitised HTML that templates may output as it is.
+
+    ``image_url`` maps an image of the package (a bare file name beside question.toml,
+    ``![alt](figure.png)``) to the address that serves it; ``<img>`` is kept only
+    then, and only with such a ``src``: an image from anywhere else loses its ``src``
+    (its alt text stays), so a prompt never makes a browser fetch another site."""
     html = markdown.markdown(
         text or "", extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS
     )
+
+    def only_package_images(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src":
+            return image_url(value) if image_url and images.is_image_name(value) else None
+        return value
+
     clean = nh3.clean(
         html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
+        tags=_TAGS | {"img"} if image_url else _TAGS,
+        attributes={**_ATTRIBUTES, "img": {"src", "alt", "title"}} if image_url else _ATTRIBUTES,
+        attribute_filter=only_package_images,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )

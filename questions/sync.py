@@ -40,9 +40,10 @@ from questions.bankcheck import (  # noqa: F401 - part of this module's interfac
     validate,
 )
 from questions.format import Problem, Question
+from questions.images import content_type
 from questions.models import Question as QuestionRow
-from questions.models import QuestionVersion
-from questions.versions import read_package_files
+from questions.models import QuestionImage, QuestionVersion
+from questions.versions import read_package_files, read_package_images
 
 
 class SyncError(Exception):
@@ -142,12 +143,17 @@ def _fields_differ(row: QuestionRow, q: Question) -> bool:
 
 def _new_version(row: QuestionRow, q: Question) -> QuestionVersion:
     last = row.versions.aggregate(n=Max("number"))["n"] or 0
-    return QuestionVersion.objects.create(
+    version = QuestionVersion.objects.create(
         question=row,
         number=last + 1,
         content_hash=q.content_hash,
         files=read_package_files(Path(q.path)),
     )
+    QuestionImage.objects.bulk_create(
+        QuestionImage(version=version, name=name, content_type=content_type(name), data=data)
+        for name, data in read_package_images(Path(q.path)).items()
+    )
+    return version
 
 
 def _lock_bank(bank: str) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 
 from questions import format as qformat
+from questions import images
 from questions.models import QuestionVersion
 
 
@@ -67,8 +68,17 @@ def load_version(version: QuestionVersion) -> qformat.Question:
 
 
 def read_package_files(question_dir: Path) -> dict[str, str]:
-    """Every file of a package on disk as text, for storing in a QuestionVersion."""
+    """Every file of a package on disk as text, for storing in a QuestionVersion;
+    its images are stored apart (``read_package_images``)."""
+    imgs = set(images.package_images(question_dir))
     return {
         p.relative_to(question_dir).as_posix(): p.read_text(encoding="utf-8")
         for p in qformat.package_files(question_dir)
+        if p not in imgs
     }
+
+
+def read_package_images(question_dir: Path) -> dict[str, bytes]:
+    """The images beside a package's question.toml (already checked by the bank
+    check), by name, for storing as QuestionImage rows."""
+    return {p.name: p.read_bytes() for p in images.package_images(question_dir)}

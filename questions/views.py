@@ -166,6 +166,10 @@ def preview(request: HttpRequest, bank: str, path: str) -> HttpResponse:
             )
             return redirect(_preview_url(row, tried))
         given, code_error, status = request.POST.get("code", ""), form.error_text(), 400
+    elif request.method == "POST" and question.type in qformat.HAND_GRADED_TYPES:
+        # Nothing scores a hand-graded answer: say so instead of inventing a score.
+        given = _given_answer(question, request)
+        outcome = {"by_hand": True, "max_points": question.points}
     elif request.method == "POST":
         # Scoring a non-code answer is pure and instant: done here.
         given = _given_answer(question, request)
@@ -203,6 +207,11 @@ def _context(
     code_error: str = "",
 ) -> dict[str, Any]:
     code = question.code
+
+    def shown_at(name: str) -> str:
+        # The quiz pages' image address: it lets staff see every version's images.
+        return reverse("quizzes:question_image", args=[version.pk, name])
+
     if question.type == "code" and isinstance(given, str):
         editor_text = given
     else:
@@ -213,8 +222,11 @@ def _context(
         "versions": versions,
         "question": question,
         "seed": seed,
-        "prompt_html": render_markdown(question.prompt),
-        "explanation_html": render_markdown(question.explanation) if question.explanation else "",
+        "prompt_html": render_markdown(question.prompt, shown_at),
+        "explanation_html": render_markdown(question.explanation, shown_at)
+        if question.explanation
+        else "",
+        "grader_info_html": render_markdown(question.grader_info) if question.grader_info else "",
         "choices": [
             {"value": o, "html": inline_html(o)}
             for o in (option_order(question, seed) if question.options else [])

@@ -38,8 +38,9 @@ def test_it_writes_reports_and_self_checks(tmp_path, capsys):
     )
     out = capsys.readouterr().out
     assert "wrote python-basics/loops/sqr (sqr)" in out
-    assert "note Explain closures: not imported: an essay" in out
-    assert "6 question(s) written, 2 not imported" in out
+    assert "wrote python-basics/loops/explain-closures (Explain closures)" in out
+    assert "note Intro: not imported: a description" in out
+    assert "7 question(s) written, 1 not imported" in out
     assert "1 reference(s) self-checked, 0 problem(s)" in out
 
 
@@ -82,8 +83,8 @@ def test_it_exports_a_bank(tmp_path, capsys):
         == 0
     )
     assert main(["export", str(tmp_path / "b"), "--to", str(tmp_path / "out.xml")]) == 0
-    assert "7 question(s) exported" in capsys.readouterr().out
-    assert (tmp_path / "out.xml").read_text().count("<question type=") == 8  # and a category
+    assert "8 question(s) exported" in capsys.readouterr().out
+    assert (tmp_path / "out.xml").read_text().count("<question type=") == 9  # and a category
 
 
 def test_it_imports_into_a_folder_of_an_existing_bank(tmp_path, capsys):

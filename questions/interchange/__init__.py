@@ -112,6 +112,8 @@ def write_bank(conv: Conversion, to_dir: str | Path) -> ImportReport:
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in d.files.items():
             (folder / name).write_text(text, encoding="utf-8")
+        for name, data in d.images.items():
+            (folder / name).write_bytes(data)
         (folder / QUESTION_FILE).write_text(
             tomli_w.dumps(d.data, multiline_strings=True), encoding="utf-8"
         )

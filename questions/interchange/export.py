@@ -1,11 +1,13 @@
 """Write a bank folder as Moodle XML, for the question types Moodle has.
 
 choice -> multichoice (truefalse for a True/False choice), multi -> multichoice with
-several right options, numeric -> numerical, text -> shortanswer, and a code question
+several right options, numeric -> numerical, text -> shortanswer, essay -> essay (its
+limits and the grader's notes kept), and a code question
 imported from CodeRunner -> coderunner (its tests are kept as data in cases.py). A
 code question written here compares the submission's values with the reference's,
 which CodeRunner cannot express without running the reference, so it is listed as not
-exported; so is anything else that does not fit, each with its reason.
+exported; so is anything else that does not fit, each with its reason. A question's
+explanation is Moodle's general feedback.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from questions.format import FormatError, Question, instantiate, load_bank
+from questions.images import is_image_name
 from questions.interchange import coderunner
-from questions.interchange.markup import ATTACHMENTS, images, markdown_to_html
-from questions.interchange.report import ATTACHMENTS_DIR, LOST, SKIPPED, Note
+from questions.interchange.markup import images, markdown_to_html
+from questions.interchange.report import LOST, SKIPPED, Note
 
 
 @dataclass
@@ -51,14 +54,12 @@ def _fraction(x: float) -> str:
 def _prompt(parent: ET.Element, q: Question, prompt: str, bank: Path, report: ExportReport) -> None:
     el = _text_el(parent, "questiontext", markdown_to_html(prompt), "html")
     for _, target in images(prompt):
-        if not target.startswith(ATTACHMENTS):
+        if not is_image_name(target):
             continue
-        name = target[len(ATTACHMENTS) :]
-        path = bank / ATTACHMENTS_DIR / q.id / name
+        name = target
+        path = Path(q.path) / name
         if not path.is_file():
-            report.notes.append(
-                Note(q.id, LOST, f"the image '{name}' is not in {ATTACHMENTS_DIR}/{q.id}/")
-            )
+            report.notes.append(Note(q.id, LOST, f"the image '{name}' is not beside question.toml"))
             continue
         f = _sub(
             el,
@@ -82,7 +83,10 @@ def _question(
     el = _sub(root, "question", type=qtype)
     _text_el(el, "name", q.title)
     _prompt(el, q, q.prompt if prompt is None else prompt, bank, report)
-    _text_el(el, "generalfeedback", "", "html")
+    # The explanation is what Moodle calls general feedback (shown after an attempt).
+    _text_el(
+        el, "generalfeedback", markdown_to_html(q.explanation) if q.explanation else "", "html"
+    )
     _sub(el, "defaultgrade", f"{q.points:g}")
     _sub(el, "penalty", "0")  # no penalty per try here
     _sub(el, "hidden", "0")
@@ -148,6 +152,19 @@ def _text(root: ET.Element, q: Question, bank: Path, report: ExportReport) -> No
     for a in q.answers:
         # '*' is Moodle's wildcard; here it is an ordinary character.
         _answer(el, 100, a.replace("*", "\\*"), "moodle_auto_format")
+
+
+def _essay(root: ET.Element, q: Question, bank: Path, report: ExportReport) -> None:
+    el = _question(root, q, "essay", bank, report)
+    _sub(el, "responseformat", "editor")
+    _sub(el, "responserequired", "1")
+    _sub(el, "responsefieldlines", str(q.response_lines))
+    _sub(el, "minwordlimit", str(q.min_words or ""))
+    _sub(el, "maxwordlimit", str(q.max_words or ""))
+    _sub(el, "attachments", "0")
+    _sub(el, "attachmentsrequired", "0")
+    _text_el(el, "graderinfo", markdown_to_html(q.grader_info) if q.grader_info else "", "html")
+    _text_el(el, "responsetemplate", "", "html")
 
 
 def _code(root: ET.Element, q: Question, bank: Path, report: ExportReport) -> bool:
@@ -240,9 +257,13 @@ def export_bank(bank_dir: str | Path, to_file: str | Path) -> ExportReport:
         if category != current:
             _category(root, category)
             current = category
-        writer: Any = {"choice": _choice, "multi": _choice, "numeric": _numeric, "text": _text}.get(
-            q.type
-        )
+        writer: Any = {
+            "choice": _choice,
+            "multi": _choice,
+            "numeric": _numeric,
+            "text": _text,
+            "essay": _essay,
+        }.get(q.type)
         if writer is not None:
             writer(root, q, bank, report)
         elif not _code(root, q, bank, report):

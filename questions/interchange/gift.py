@@ -9,7 +9,8 @@ comment line): an optional ``::title::``, an optional ``[html]``/``[markdown]``/
     ::Q3:: The sky is blue. {T}                true/false
     ::Q4:: Two plus two is {=four =4}          short answer
     ::Q5:: Pi to 2 places? {#3.14:0.005}       numeric with a tolerance
-    ::Q6:: Write about closures. {}            essay (not imported: graded by hand)
+    ::Q6:: Write about closures. {}            essay, graded by hand
+    ::Q7:: 2 + 2? {=4 ####Addition.}           "####": general feedback (the explanation)
 
 ``$CATEGORY: path`` sets the category (a topic here) of the questions after it.
 """
@@ -155,26 +156,23 @@ def _question(block: str, category: str, n: int, conv: Conversion) -> None:
     for _alt, target in images(d.data["prompt"]):
         d.note(
             IMAGE,
-            f"shows the image {target}, which a GIFT file cannot hold; prompts do not display images",
+            f"shows the image {target}, which a GIFT file cannot hold: save it beside "
+            "question.toml and name it there (![alt](figure.png))",
         )
     if category:
         d.data["topics"] = [category]
 
     general_at = body.find("####")
     if general_at >= 0:
-        d.note(
-            LOST,
-            f"general feedback ({_quote(_unescape(body[general_at + 4 :]))}): the format has no place for it",
-        )
+        # General feedback: why the answer is right, shown in the review after a quiz.
+        general = text_to_markdown(_unescape(body[general_at + 4 :]).strip(), fmt)
+        if general:
+            d.data["explanation"] = general
         body = body[:general_at].strip()
 
     if not body:
-        conv.skip(
-            name,
-            "an essay is graded by hand; this format has no hand-graded question type yet",
-            block,
-            ".gift",
-        )
+        d.data["type"] = "essay"  # "{}": a typed answer that staff grade by hand
+        conv.drafts.append(d)
         return
     if _find(body, ">") >= 0 and "->" in body:
         conv.skip(

@@ -4,7 +4,8 @@ Moodle question text is HTML written in a rich-text editor by anyone with a teac
 role, so it is cleaned with nh3 (a fixed allow-list: no scripts, styles, event
 handlers or frames) before markdownify turns it into Markdown. What the allow-list
 removes never reaches the prompt, and the rendering side sanitises again anyway.
-Images keep their place as Markdown images whose target is ``attachments/NAME``.
+Images keep their place as Markdown images whose target is the bare name of a file
+kept beside the package's question.toml (``![alt](figure.png)``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import markdownify
 import nh3
 
 PLUGINFILE = "@@PLUGINFILE@@/"
-ATTACHMENTS = "attachments/"  # how a prompt names a file kept beside its package
 
 _TAGS = {
     "p", "br", "hr", "em", "strong", "b", "i", "u", "code", "pre", "kbd", "samp", "sub",
@@ -37,6 +37,8 @@ _IMAGE = re.compile(r"!\[([^\]]*)\]\(((?:[^)\s]|\s(?!\"))+)(?:\s+\"[^\"]*\")?\)"
 # One converter, reset between texts: building one per call costs more than converting.
 _MARKDOWN = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists"])
 _MARKDOWN_LOCK = threading.Lock()
+# The src of an image kept beside the package: a bare name, no folder and no scheme.
+_PACKAGE_SRC = re.compile(r'src="([^"/:\\]+)"')
 _LANGUAGE = re.compile(r"(?:language|lang)-([A-Za-z0-9_+-]+)")
 
 
@@ -56,7 +58,7 @@ def clean_html(html: str) -> str:
 
 
 def html_to_markdown(html: str) -> str:
-    """Clean ``html`` and convert it to Markdown; images point into ``attachments/``."""
+    """Clean ``html`` and convert it to Markdown; images of the file become bare names."""
     text = markdownify.markdownify(
         clean_html(html),
         heading_style="ATX",
@@ -78,7 +80,7 @@ def safe_name(name: str) -> str:
 def _image_to_attachment(m: re.Match[str]) -> str:
     alt, src = m.group(1), m.group(2)
     if src.startswith(PLUGINFILE):
-        src = ATTACHMENTS + safe_name(unquote(src[len(PLUGINFILE) :]))
+        src = safe_name(unquote(src[len(PLUGINFILE) :]))
     return f"![{alt}]({src})"
 
 
@@ -97,10 +99,10 @@ def images(text: str) -> list[tuple[str, str]]:
 
 
 def markdown_to_html(text: str) -> str:
-    """Markdown as HTML for Moodle; images in ``attachments/`` become @@PLUGINFILE@@ links."""
+    """Markdown as HTML for Moodle; images of the package become @@PLUGINFILE@@ links."""
     with _MARKDOWN_LOCK:
         html = _MARKDOWN.reset().convert(text)
-    return html.replace(f'src="{ATTACHMENTS}', f'src="{PLUGINFILE}')
+    return _PACKAGE_SRC.sub(lambda m: f'src="{PLUGINFILE}{m.group(1)}"', html)
 
 
 def slug(name: str, fallback: str = "question") -> str:

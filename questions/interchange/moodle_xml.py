@@ -20,9 +20,20 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from questions.format import ESSAY_LINES_DEFAULT, ESSAY_LINES_MAX
+from questions.images import MAX_IMAGE_BYTES, is_image_name, matches_its_name
 from questions.interchange import coderunner
-from questions.interchange.markup import ATTACHMENTS, images, safe_name, text_to_markdown
-from questions.interchange.report import HAND_CHECK, IMAGE, LOST, BadFile, Conversion, Draft, Note
+from questions.interchange.markup import images, safe_name, text_to_markdown
+from questions.interchange.report import (
+    ATTACHMENTS_DIR,
+    HAND_CHECK,
+    IMAGE,
+    LOST,
+    BadFile,
+    Conversion,
+    Draft,
+    Note,
+)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a course's bank with its images; far above any real one
 _QUESTION_CHUNK = re.compile(r"<question\b.*?</question\s*>", re.S)
@@ -79,10 +90,14 @@ def prompt_of(q: ET.Element, draft: Draft) -> str:
     files = _files(el)
     originals = {safe_name(name): name for name in files}
     for _alt, target in images(md):
-        if not target.startswith(ATTACHMENTS):
-            draft.note(IMAGE, f"links an image outside the file ({target}); it was left as a link")
+        if "/" in target or ":" in target:
+            draft.note(
+                IMAGE,
+                f"links an image outside the file ({target}); prompts show only the images "
+                "beside their question.toml, so it shows its alt text: save it beside it",
+            )
             continue
-        safe = target[len(ATTACHMENTS) :]
+        safe = target
         name = originals.get(safe, safe)
         data = files.get(name)
         if data is None:
@@ -93,19 +108,33 @@ def prompt_of(q: ET.Element, draft: Draft) -> str:
                 "names it: replace it or take it out",
             )
             continue
+        if is_image_name(safe) and len(data) <= MAX_IMAGE_BYTES and matches_its_name(safe, data):
+            draft.images[safe] = data  # beside question.toml, shown with the prompt
+            continue
         draft.attachments[safe] = data
         draft.note(
             IMAGE,
-            f"'{safe}' is kept in attachments/ but prompts do not display images: "
-            "describe it in words if students need it",
+            f"'{safe}' is kept in {ATTACHMENTS_DIR}/ but cannot be shown: prompts show PNG, "
+            f"JPEG, GIF and SVG images of at most {MAX_IMAGE_BYTES // 1024} KiB; convert it "
+            "and save it beside question.toml",
         )
     return md
 
 
-def _feedback_losses(q: ET.Element, draft: Draft) -> None:
-    """Feedback and penalties: the format has no place for them, so each is listed."""
+def _feedback(q: ET.Element, draft: Draft) -> None:
+    """General feedback becomes the question's explanation (shown in the review after
+    a quiz). Per-answer feedback and penalties have no place here, so each is listed."""
+    text, fmt, _ = _rich(q, "generalfeedback")
+    if text.strip():
+        explanation = text_to_markdown(text, fmt)
+        if images(explanation):
+            draft.note(
+                IMAGE,
+                "the general feedback shows an image; explanations show the images of "
+                "the prompt only, so it was left as a link: replace it or take it out",
+            )
+        draft.data["explanation"] = explanation
     for tag, what in (
-        ("generalfeedback", "general feedback"),
         ("correctfeedback", "feedback for a right answer"),
         ("partiallycorrectfeedback", "feedback for a partly right answer"),
         ("incorrectfeedback", "feedback for a wrong answer"),
@@ -169,7 +198,7 @@ def _base(q: ET.Element, name: str, category: str, qtype: str) -> Draft:
             topics.append(text)
     if topics:
         d.data["topics"] = topics
-    _feedback_losses(q, d)
+    _feedback(q, d)
     return d
 
 
@@ -289,16 +318,52 @@ def _numerical(q: ET.Element, name: str, category: str) -> Draft | str:
     return d
 
 
+def _word_limit(q: ET.Element, tag: str) -> int | None:
+    """Moodle stores an unset word limit as empty or 0."""
+    value = _number(_text(q.find(tag), ""), 0.0)
+    return int(value) if value >= 1 else None
+
+
+def _essay(q: ET.Element, name: str, category: str) -> Draft | str:
+    """An essay: a hand-graded text answer, with its limits and the grader's notes."""
+    if _text(q.find("responseformat"), "").strip() == "noinline":
+        return "an essay answered only by uploading files; answers here are typed in the page"
+    d = _base(q, name, category, "essay")
+    lines = int(_number(_text(q.find("responsefieldlines"), ""), 0.0))
+    if lines > 0 and lines != ESSAY_LINES_DEFAULT:  # the default needs no key
+        d.data["response_lines"] = min(lines, ESSAY_LINES_MAX)
+    low, high = _word_limit(q, "minwordlimit"), _word_limit(q, "maxwordlimit")
+    if low and high and low > high:
+        low, high = high, low
+    if low:
+        d.data["min_words"] = low
+    if high:
+        d.data["max_words"] = high
+    info, fmt, _ = _rich(q, "graderinfo")
+    if info.strip():
+        d.data["grader_info"] = text_to_markdown(info, fmt)
+    template, fmt, _ = _rich(q, "responsetemplate")
+    if template.strip():
+        d.note(
+            LOST,
+            f"response template ({_quote(text_to_markdown(template, fmt))}): the answer box "
+            "starts empty here",
+        )
+    if _number(_text(q.find("attachments"), ""), 0.0) != 0:
+        d.note(LOST, "file uploads with the answer: answers here are typed text only")
+    return d
+
+
 _READERS: dict[str, Callable[[ET.Element, str, str], Draft | str]] = {
     "multichoice": _multichoice,
     "truefalse": _truefalse,
     "shortanswer": _shortanswer,
     "numerical": _numerical,
     "coderunner": coderunner.read,
+    "essay": _essay,
 }
 _WHY_NOT = {
     "description": "a description is text with no answer; this format has no such item",
-    "essay": "an essay is graded by hand; this format has no hand-graded question type yet",
 }
 
 

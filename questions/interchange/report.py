@@ -40,8 +40,10 @@ class Draft:
     category: str  # "Python/Loops" ("" when the file gave none)
     data: dict[str, Any]  # the contents of question.toml
     files: dict[str, str] = field(default_factory=dict)  # text files beside question.toml
-    # Binary files the prompt refers to (images): written outside the package, since a
-    # package holds text files only (versions store them as text).
+    # Images the prompt shows, written beside question.toml (questions.images).
+    images: dict[str, bytes] = field(default_factory=dict)
+    # Files the prompt refers to that a package cannot show (another image type, or
+    # too large): written outside the package, under ATTACHMENTS_DIR, for the TA.
     attachments: dict[str, bytes] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
 

@@ -17,7 +17,7 @@ def test_it_imports_and_self_checks_with_the_workers_sandbox(tmp_path, settings)
     text = out.getvalue()
     assert "wrote python-basics/loops/sqr (sqr)" in text
     assert "note Intro: not imported" in text
-    assert "6 question(s) written, 2 not imported, 7 note(s); 1 reference(s) self-checked" in text
+    assert "7 question(s) written, 1 not imported, 5 note(s); 1 reference(s) self-checked" in text
 
 
 def test_it_refuses_a_file_it_cannot_read(tmp_path):
@@ -38,7 +38,7 @@ def test_it_exports_a_bank(tmp_path):
     )
     out = StringIO()
     call_command("export_bank", str(tmp_path / "b"), "--to", str(tmp_path / "b.xml"), stdout=out)
-    assert "7 question(s) exported" in out.getvalue()
+    assert "8 question(s) exported" in out.getvalue()
     assert (
         (tmp_path / "b.xml")
         .read_text()
@@ -62,7 +62,7 @@ def test_it_writes_a_bank_that_sync_bank_imports(tmp_path, settings):
     )
     out = StringIO()
     call_command("sync_bank", str(tmp_path), "--bank", "moodle", stdout=out)
-    assert "6 created" in out.getvalue()
+    assert "7 created" in out.getvalue()
 
 
 def test_it_fails_with_the_problems_of_what_it_wrote(tmp_path, settings):

@@ -35,7 +35,7 @@ def _break(bank: Path) -> None:
     # 1. a missing required key
     _edit(bank / "objects/alias-append/question.toml", 'title = "Two names, one list"\n', "")
     # 2. an unknown question type
-    _edit(bank / "objects/mutable-types/question.toml", 'type = "multi"', 'type = "essay"')
+    _edit(bank / "objects/mutable-types/question.toml", 'type = "multi"', 'type = "matching"')
     # 3. a reference that fails its own check: a while loop has no FOR_ITER
     (bank / "bytecode/loop-total/reference.py").write_text(
         "def total(xs):\n"
@@ -84,7 +84,7 @@ def test_it_reports_every_problem_once_with_file_and_key(broken_bank: Path) -> N
     by_key = {(p.file, p.key): p.reason for p in problems}
     assert "required" in by_key[("objects/alias-append/question.toml", "title")]
     assert (
-        "essay" in by_key[("objects/mutable-types/question.toml", "type")]
+        "matching" in by_key[("objects/mutable-types/question.toml", "type")]
         or "must be one of" in (by_key[("objects/mutable-types/question.toml", "type")])
     )
     assert (

@@ -8,7 +8,7 @@ def test_it_collects_problems_from_every_question_at_once(tmp_path):
     write_question(
         tmp_path, "a", 'title="t"\ntype="choice"\nprompt="p"\noptions=["x","y"]\nanswer="z"\n'
     )
-    write_question(tmp_path, "b", 'title="t"\ntype="essay"\nprompt="p"\n')
+    write_question(tmp_path, "b", 'title="t"\ntype="matching"\nprompt="p"\n')
     write_question(tmp_path, "c", 'prompt="p"\ntype="text"\nanswers=["x"]\ncolour="red"\n')
     write_question(tmp_path, "d", CODE_TOML)  # reference.py missing
     with pytest.raises(FormatError) as err:

@@ -401,7 +401,7 @@ def _grade_now(
     try:
         question = content.variant(key, aq.seed)
         if question.type != "code":
-            return grading.GRADED, grading.score_value(question, value, aq.points), None
+            return (*grading.initial_grade(question, value, aq.points), None)
     except Exception:
         # A broken question (e.g. its variant generator fails for this seed) must not keep
         # the attempt from being submitted, nor cost the student: staff decide.
@@ -978,6 +978,9 @@ def grade_try(attempt: Attempt, position: int, *, now: datetime) -> AnswerTry:
         answer = aq.answer
         if grading.is_blank(answer.value):
             raise QuizError(messages.NOTHING_TO_GRADE)
+        if aq.question_version.question.type in qformat.HAND_GRADED_TYPES:
+            # Staff grade it once, after the due date: a try would only say "wait".
+            raise QuizError(messages.GRADED_BY_HAND_AFTER_DUE)
         if answer.tries >= attempt.quiz.homework_tries:
             raise QuizError(messages.NO_TRIES_LEFT)
         graded_try = _record_try(attempt, aq, answer, now)
@@ -1046,6 +1049,12 @@ def _shown(aq: AttemptQuestion):
         )
 
 
+_STATUS_MESSAGES = {
+    GradingStatus.FAILED: messages.GRADING_FAILED,
+    GradingStatus.HAND: messages.AWAITING_HAND_GRADING,
+}
+
+
 def attempt_view_state(
     attempt: Attempt, *, now: datetime, for_staff: bool = False
 ) -> dict[str, Any]:
@@ -1075,7 +1084,7 @@ def attempt_view_state(
             "position": aq.position,
             "type": question.type,
             "title": question.title,
-            "prompt_html": content.prompt_html(question),
+            "prompt_html": content.prompt_html(question, aq.question_version_id),
             "points": aq.points,
             "options": (options := content.option_order(question, aq.seed)),
             # For display: each option's value (what a save sends) and its inline Markdown
@@ -1087,6 +1096,7 @@ def attempt_view_state(
             "saved_at": _iso(answer.saved_at),
             "starter": content.starter_code(question),
             "answered": grading.is_answered(answer.value, content.starter_code(question)),
+            "essay": content.essay_settings(question),
             "has_visible_tests": bool(
                 question.code and any(not t.hidden for t in question.code.tests)
             )
@@ -1114,9 +1124,7 @@ def attempt_view_state(
             item["result"] = {
                 "points": answer.points,
                 "status": answer.grading_status,
-                "message": messages.GRADING_FAILED
-                if answer.grading_status == GradingStatus.FAILED
-                else "",
+                "message": _STATUS_MESSAGES.get(answer.grading_status, ""),
                 "feedback": answer.feedback,
                 # The prompt above stays the version answered; the points are not.
                 "regraded": messages.REGRADED if aq.graded_with_id else "",
@@ -1138,6 +1146,7 @@ def attempt_view_state(
                 "regraded_by": aq.regraded_by.get_username() if aq.regraded_by else "",
                 "regraded_at": aq.regraded_at,
                 "can_set_points": attempt.status == AttemptStatus.SUBMITTED,
+                "grader_info_html": content.grader_info_html(question),
                 "can_regrade": attempt.status == AttemptStatus.SUBMITTED
                 and not quiz.is_homework
                 and question.type == "code"

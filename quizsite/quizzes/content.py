@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from questions import format as qformat
@@ -15,7 +16,10 @@ from questions.rendering import inline_html, option_order, render_markdown
 from questions.versions import load_version
 
 __all__ = [
+    "essay_settings",
+    "grader_info_html",
     "explanation_html",
+    "image_url",
     "inline_html",
     "offered_value",
     "option_order",
@@ -50,17 +54,43 @@ def variant(version: QuestionVersion, seed: int) -> qformat.Question:
 
 
 @lru_cache(maxsize=4096)
-def _render(text: str) -> SafeString:
-    return render_markdown(text)
+def _render(text: str, version_id: int | None = None) -> SafeString:
+    if version_id is None:
+        return render_markdown(text)
+    return render_markdown(text, lambda name: image_url(version_id, name))
 
 
-def prompt_html(question: qformat.Question) -> SafeString:
-    return _render(question.prompt)
+def image_url(version_id: int, name: str) -> str:
+    """Where an image of a version's package is served (to those who may see it)."""
+    return reverse("quizzes:question_image", args=[version_id, name])
 
 
-def explanation_html(question: qformat.Question) -> SafeString:
+def prompt_html(question: qformat.Question, version_id: int | None = None) -> SafeString:
+    """The prompt as safe HTML; with ``version_id``, the images of that version's
+    package are shown (without it, an image keeps only its alt text)."""
+    return _render(question.prompt, version_id)
+
+
+def explanation_html(question: qformat.Question, version_id: int | None = None) -> SafeString:
     """The question's explanation (Markdown, like the prompt) as safe HTML."""
-    return _render(question.explanation)
+    return _render(question.explanation, version_id)
+
+
+def essay_settings(question: qformat.Question) -> dict[str, Any] | None:
+    """What the attempt page shows about an essay's answer box (None for other types)."""
+    if question.type != "essay":
+        return None
+    return {
+        "lines": question.response_lines,
+        "min_words": question.min_words,
+        "max_words": question.max_words,
+    }
+
+
+def grader_info_html(question: qformat.Question) -> SafeString:
+    """Notes for the staff who grade a question by hand (a rubric), as safe HTML; empty
+    for a question without any. Never put it on a page a student sees."""
+    return _render(question.grader_info) if question.grader_info else SafeString("")
 
 
 def starter_code(question: qformat.Question) -> str:
@@ -69,11 +99,15 @@ def starter_code(question: qformat.Question) -> str:
     return question.code.starter_source
 
 
+# Characters per answer: code and essays are long; a one-line answer is not.
+_TEXT_LIMITS = {"code": 200_000, "essay": 100_000}
+
+
 def normalise_value(question_type: str, value: Any) -> Any:
     """The value in the form stored for its type, or raise ValueError.
 
     choice -> str, multi -> list[str], numeric -> str as typed, text -> str,
-    code -> str. None (cleared) is allowed for every type."""
+    code -> str, essay -> str. None (cleared) is allowed for every type."""
     if value is None:
         return None
     if question_type == "multi":
@@ -90,7 +124,7 @@ def normalise_value(question_type: str, value: Any) -> Any:
         return str(value)
     if not isinstance(value, str):
         raise ValueError(f"{question_type} answers are text")
-    limit = 200_000 if question_type == "code" else 20_000
+    limit = _TEXT_LIMITS.get(question_type, 20_000)
     if len(value) > limit:
         raise ValueError("too long")
     return value

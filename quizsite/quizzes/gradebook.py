@@ -5,7 +5,8 @@ The score that counts is the best of the student's graded attempts (several atte
 are allowed only where staff chose so, and each attempt is a full new try). The
 status says whether that score is final: an attempt still running or still being
 graded may change it. A student with no graded attempt has an empty score, never a
-zero, so a grade book import cannot mistake "not graded yet" for no marks.
+zero, so a grade book import cannot mistake "not graded yet" for no marks; one whose
+answers wait for staff (an essay, a grading failure) says "to grade by hand".
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ HEADER = [
 NOT_STARTED = "not started"
 IN_PROGRESS = "in progress"
 GRADING = "grading"
+# Submitted, but answers wait for staff to grade them by hand (essays, grading failures).
+TO_GRADE_BY_HAND = "to grade by hand"
 GRADED = "graded"
 
 
@@ -48,7 +51,9 @@ def standing(mine: list[Attempt]) -> tuple[str, Attempt | None]:
     if any(a.status == AttemptStatus.IN_PROGRESS for a in mine):
         status = IN_PROGRESS
     elif any(a.status == AttemptStatus.SUBMITTED and a.score is None for a in mine):
-        status = GRADING
+        # ``to_grade_by_hand`` is annotated by the caller (answers staff must grade).
+        waiting = any(getattr(a, "to_grade_by_hand", 0) for a in mine if a.score is None)
+        status = TO_GRADE_BY_HAND if waiting else GRADING
     elif best is not None:
         status = GRADED
     else:

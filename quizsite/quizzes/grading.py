@@ -16,6 +16,9 @@ from questions.scoring import score_answer
 GRADED = "graded"
 PENDING = "pending"
 FAILED = "failed"
+HAND = "hand"  # a hand-graded question (an essay) waiting for staff
+# Answers on the staff's list to grade by hand: essays, and what the grader could not grade.
+TO_GRADE_BY_HAND = (FAILED, HAND)
 
 
 def is_blank(value: Any) -> bool:
@@ -58,9 +61,21 @@ def score_value(question: qformat.Question, value: Any, points: float) -> float:
     """Points for a choice / multi / numeric / text answer, at once."""
     if question.type == "code":
         raise ValueError("code answers are graded by the grader, not here")
+    if question.type in qformat.HAND_GRADED_TYPES:
+        raise ValueError(f"{question.type} answers are graded by hand, not here")
     if is_blank(value):
         return 0.0
     return scale(score_answer(question, value), question.points, points)
+
+
+def initial_grade(
+    question: qformat.Question, value: Any, points: float
+) -> tuple[str, float | None]:
+    """(status, points) of a non-code answer at submission: scored at once, or, for a
+    hand-graded question, waiting for staff (never a zero, except for no answer)."""
+    if question.type in qformat.HAND_GRADED_TYPES:
+        return (GRADED, 0.0) if is_blank(value) else (HAND, None)
+    return GRADED, score_value(question, value, points)
 
 
 def points_from_result(result: dict[str, Any] | None, points: float) -> float | None:
@@ -106,6 +121,8 @@ def combine_tries(
         return PENDING, None
     if FAILED in statuses:
         return FAILED, None
+    if HAND in statuses:
+        return HAND, None
     return GRADED, max(p or 0.0 for _, p in tries)
 
 
@@ -120,12 +137,15 @@ def attempt_score(answers: Iterable[tuple[str, float | None]]) -> float | None:
 
 
 def overall_state(statuses: Iterable[str]) -> str:
-    """One word for the attempt's grading: failed > pending > graded ("" if empty)."""
+    """One word for the attempt's grading: failed > pending > hand > graded ("" if
+    empty). "hand": only answers that staff grade by hand are left."""
     seen = set(statuses)
     if not seen:
         return ""
     if FAILED in seen:
         return FAILED
+    if HAND in seen and not (PENDING in seen or "" in seen):
+        return HAND
     if PENDING in seen or "" in seen:
         return PENDING
     return GRADED

@@ -38,6 +38,13 @@ GRADING_FAILED = (
     "This answer could not be graded automatically. It is on the course staff's list "
     "to grade by hand; this is not your fault."
 )
+AWAITING_HAND_GRADING = (
+    "Your answer is saved. The course staff grade this question by hand; its points "
+    "appear here once they have."
+)
+GRADED_BY_HAND_AFTER_DUE = (
+    "This question is graded by hand: the course staff grade your saved answer after the due date."
+)
 OVERRIDE_WHO = "An override is for one student or one group."
 POINTS_OUT_OF_RANGE = "Points must be between 0 and {max:g}."
 NOT_SUBMITTED_YET = "This attempt is still running; grade it once it is submitted."

@@ -299,6 +299,8 @@ class GradingStatus(models.TextChoices):
     PENDING = "pending", "Being graded"
     GRADED = "graded", "Graded"
     FAILED = "failed", "Grading failed: for staff to grade"
+    # A hand-graded question (an essay): nothing scores it; staff set its points.
+    HAND = "hand", "Awaiting hand grading"
 
 
 class Answer(models.Model):

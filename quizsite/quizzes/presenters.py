@@ -168,7 +168,9 @@ def review(attempt: Attempt, state: dict[str, Any], *, for_staff: bool) -> dict[
             answer_html=_answer_html(q),
             correct=correct,
             correct_note=note,
-            explanation_html=content.explanation_html(key)
+            explanation_html=content.explanation_html(
+                key, aq.graded_with_id or aq.question_version_id
+            )
             if show and key and key.explanation
             else "",
         )
@@ -204,7 +206,9 @@ def question_previews(pks: list[int]) -> list[Preview]:
             log.exception("no preview for question %s", row.pk)
             previews.append(Preview(row.pk, escape(PREVIEW_UNAVAILABLE), False))
             continue
-        previews.append(Preview(row.pk, content.prompt_html(shown), shown.has_variants))
+        previews.append(
+            Preview(row.pk, content.prompt_html(shown, row.current_id), shown.has_variants)
+        )
     return previews
 
 

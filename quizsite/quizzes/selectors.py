@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from questions.models import Question
+from questions import images
+from questions.models import Question, QuestionImage
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role, User
 from quizsite.quizzes import access_rules, activity, content, gradebook, statistics, timing
 from quizsite.quizzes.actions import override_for, pick_override
+from quizsite.quizzes.grading import TO_GRADE_BY_HAND
 from quizsite.quizzes.models import (
     ActivityEvent,
     Answer,
@@ -28,7 +30,6 @@ from quizsite.quizzes.models import (
     AttemptStatus,
     BeforeRelease,
     DuringAttempt,
-    GradingStatus,
     QuestionFeedback,
     Quiz,
     QuizOverride,
@@ -119,6 +120,30 @@ def answer_at(attempt: Attempt, position: int) -> Answer:
     return answer
 
 
+# An attempt's answers that wait for staff to grade them by hand.
+_TO_GRADE_BY_HAND = Count(
+    "questions__answer", filter=Q(questions__answer__grading_status__in=TO_GRADE_BY_HAND)
+)
+
+
+def question_image(user, version_id: int, name: str) -> QuestionImage:
+    """An image of a question version's package, for course staff or a student whose
+    attempt was given (or regraded with) that version; 404 for anyone else, as for a
+    name the version does not have, so the address tells nothing."""
+    if not images.is_image_name(name):
+        raise Http404(NOT_FOUND)
+    if not access.is_staff_anywhere(user):
+        given = AttemptQuestion.objects.filter(attempt__user=user).filter(
+            Q(question_version_id=version_id) | Q(graded_with_id=version_id)
+        )
+        if not given.exists():
+            raise Http404(NOT_FOUND)
+    image = QuestionImage.objects.filter(version_id=version_id, name=name).first()
+    if image is None:
+        raise Http404(NOT_FOUND)
+    return image
+
+
 def attempts_for_staff(user, quiz: Quiz) -> QuerySet[Attempt]:
     """Every attempt of the quiz, for its course's staff."""
     if not access.is_staff(user, quiz.course):
@@ -127,10 +152,7 @@ def attempts_for_staff(user, quiz: Quiz) -> QuerySet[Attempt]:
         Attempt.objects.filter(quiz=quiz)
         .select_related("user")
         .annotate(
-            to_grade_by_hand=Count(
-                "questions__answer",
-                filter=Q(questions__answer__grading_status=GradingStatus.FAILED),
-            ),
+            to_grade_by_hand=_TO_GRADE_BY_HAND,
             # Browser sessions that opened it: more than one is shown to staff.
             devices=Subquery(
                 AttemptSession.objects.filter(attempt=OuterRef("pk"))
@@ -151,8 +173,10 @@ def gradebook_rows(user, quiz: Quiz) -> list[list]:
     students = User.objects.filter(
         memberships__course=quiz.course, memberships__role=Role.STUDENT
     ).order_by("username")
-    attempts = Attempt.objects.filter(quiz=quiz).only(
-        "user_id", "number", "status", "score", "max_score", "submitted_at", "submitted_by"
+    attempts = (
+        Attempt.objects.filter(quiz=quiz)
+        .only("user_id", "number", "status", "score", "max_score", "submitted_at", "submitted_by")
+        .annotate(to_grade_by_hand=_TO_GRADE_BY_HAND)
     )
     return gradebook.grade_rows(students, attempts, quiz.course.tz)
 

@@ -2,8 +2,8 @@
 Pure: plain rows in (one per question drawn in a submitted attempt), plain dicts out;
 ``selectors.quiz_statistics`` loads the rows.
 
-Only graded answers count. An answer still with the grader, or whose grading failed
-and waits for staff, is counted as drawn and reported, but takes no part in the
+Only graded answers count. An answer still with the grader, an essay awaiting hand
+grading, or an answer whose grading failed and waits for staff, is counted as drawn and reported, but takes no part in the
 shares, the means or the discrimination index (they would change when it arrives).
 
 Each question version is its own row: a question edited during the term may have
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from questions.scoring import parse_number, text_key
-from quizsite.quizzes.grading import FAILED, GRADED, is_blank
+from quizsite.quizzes.grading import FAILED, GRADED, HAND, is_blank
 
 MIN_ATTEMPTS_FOR_DISCRIMINATION = 10
 TOP_WRONG_ANSWERS = 5
@@ -68,6 +68,11 @@ class ItemRow:
 
 
 # --------------------------------------------------------------------- helpers
+
+
+def _being_graded(row: ItemRow) -> bool:
+    """Still with the grader (not failed, and not an essay waiting for staff)."""
+    return not row.graded and row.status not in (FAILED, HAND)
 
 
 def _percent(part: float, whole: float) -> float | None:
@@ -240,7 +245,7 @@ def _code_details(rows: list[ItemRow]) -> dict[str, Any]:
         "by_hand": sum(1 for r in rows if r.graded and r.by_hand),
         "blank": blank,
         "failed": sum(1 for r in rows if r.status == FAILED),
-        "being_graded": sum(1 for r in rows if not r.graded and r.status != FAILED),
+        "being_graded": sum(1 for r in rows if _being_graded(r)),
         "checks": [
             {
                 "name": name,
@@ -268,8 +273,9 @@ def _stats(rows: list[ItemRow], totals: Totals) -> dict[str, Any]:
     return {
         "drawn": len(rows),
         "graded": n,
-        "being_graded": sum(1 for r in rows if not r.graded and r.status != FAILED),
+        "being_graded": sum(1 for r in rows if _being_graded(r)),
         "grading_failed": sum(1 for r in rows if r.status == FAILED),
+        "awaiting_hand": sum(1 for r in rows if r.status == HAND),
         # None when the quiz gave the question different points in different attempts.
         "points": points.pop() if len(points) == 1 else None,
         "mean_points": round(earned / n, 2) if n else None,
@@ -300,7 +306,7 @@ def quiz_statistics(items: Iterable[ItemRow], *, running_attempts: int = 0) -> d
     """Per-question statistics over the rows of the quiz's submitted attempts.
 
     Returns ``{"attempts", "running_attempts", "being_graded", "grading_failed",
-    "questions": [...]}``; each question has ``title``, ``type``, ``versions`` (the
+    "awaiting_hand", "questions": [...]}``; each question has ``title``, ``type``, ``versions`` (the
     numbers seen), ``rows`` (one per version, with ``options`` for choice and multi,
     ``wrong_answers`` for numeric and text, ``code`` for code) and ``overall`` (the
     figures over every version, when there are several; else None), ``current_version``
@@ -337,7 +343,8 @@ def quiz_statistics(items: Iterable[ItemRow], *, running_attempts: int = 0) -> d
     return {
         "attempts": len({r.attempt_id for r in all_rows}),
         "running_attempts": running_attempts,
-        "being_graded": sum(1 for r in all_rows if not r.graded and r.status != FAILED),
+        "being_graded": sum(1 for r in all_rows if _being_graded(r)),
         "grading_failed": sum(1 for r in all_rows if r.status == FAILED),
+        "awaiting_hand": sum(1 for r in all_rows if r.status == HAND),
         "questions": [question for _, question in ordered],
     }

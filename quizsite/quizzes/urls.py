@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizsite.quizzes import feedback_views, integrity_views, staff_views, views
+from quizsite.quizzes import feedback_views, image_views, integrity_views, staff_views, views
 
 app_name = "quizzes"
 urlpatterns = [
@@ -82,6 +82,11 @@ urlpatterns = [
         "quiz-attempts/<int:attempt_id>/devices/<int:session_id>/allow/",
         integrity_views.allow_device,
         name="allow_device",
+    ),
+    path(
+        "question-images/<int:version_id>/<str:name>",
+        image_views.question_image,
+        name="question_image",
     ),
     path("quiz-attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),
     path("quiz-attempts/<int:attempt_id>/submit/", views.submit, name="submit"),

@@ -221,3 +221,38 @@ def review_quiz(make_quiz):
         return quiz
 
     return make
+
+
+# A hand-graded question beside one the quiz scores at once.
+ESSAY_BANK: dict[str, dict[str, str]] = {
+    "e/choice": SMALL_BANK["t/choice"],
+    "e/essay": {
+        "question.toml": """title = "Why cells"
+type = "essay"
+points = 4
+prompt = "Explain why `x` becomes a cell variable."
+min_words = 5
+max_words = 200
+response_lines = 8
+grader_info = "One point each: SECRET-RUBRIC compile time, cell, LOAD_DEREF, nonlocal."
+explanation = "The compiler sees the inner function read `x`."
+"""
+    },
+}
+
+
+@pytest.fixture
+def essay_quiz(make_quiz):
+    """essay_quiz(**fields) -> a quiz drawing the choice and the essay of ESSAY_BANK,
+    in that order, results released at once."""
+
+    def make(**fields):
+        from quizsite.quizzes.models import QuizPool
+
+        values = {"feedback_release": "immediate", **fields}
+        quiz = make_quiz(pool=False, **values)
+        pool = QuizPool.objects.create(quiz=quiz, count=len(ESSAY_BANK))
+        pool.questions.set([store_question(p, files) for p, files in ESSAY_BANK.items()])
+        return quiz
+
+    return make

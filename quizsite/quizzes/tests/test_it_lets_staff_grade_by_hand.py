@@ -146,5 +146,5 @@ def test_it_shows_no_grading_controls_to_the_student(attempt, failed, student, c
 def test_it_lists_answers_to_grade_by_hand_for_staff(attempt, failed, quiz, ta, client_for) -> None:
     page = client_for(ta).get(reverse("quizzes:staff_quiz", args=[quiz.course.code, quiz.pk]))
     text = page.content.decode()
-    assert "1 answer could not be graded automatically" in text
+    assert "1 answer waits for staff to grade by hand" in text
     assert "1 to grade by hand" in text
