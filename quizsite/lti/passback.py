@@ -15,7 +15,7 @@ from quizsite.lti import services
 from quizsite.lti.http import PlatformError
 from quizsite.lti.models import Identity, LineItem, Passback, PassbackStatus
 from quizsite.quizzes import actions as quiz_actions
-from quizsite.quizzes import gradebook
+from quizsite.quizzes import gradebook, selectors
 from quizsite.quizzes.models import Attempt, Quiz
 from quizsite.reports.models import Grade, Milestone
 
@@ -86,24 +86,44 @@ class Standing:
     submitted_at: datetime | None
 
 
+# AGS gradingProgress by the grade book's status: an answer waiting for staff (an essay,
+# or code the grader could not grade) is "PendingManual", so the LMS shows it as such.
+_GRADING_PROGRESS = {
+    gradebook.GRADED: "FullyGraded",
+    gradebook.TO_GRADE_BY_HAND: "PendingManual",
+}
+
+
 def _quiz_standings(quiz: Quiz, user_ids: set[int], now: datetime) -> dict[int, Standing]:
-    """Scores that the students may see now, by the grade book's rule (best attempt)."""
-    attempts = list(Attempt.objects.filter(quiz=quiz, user_id__in=user_ids).select_related("quiz"))
+    """Scores that the students may see now, by the grade book's rule (best attempt). An
+    attempt waiting for staff to grade an answer by hand goes as "PendingManual", with
+    the best score so far (none before any attempt is scored)."""
+    attempts = list(
+        Attempt.objects.filter(quiz=quiz, user_id__in=user_ids)
+        .select_related("quiz")
+        .annotate(to_grade_by_hand=selectors.TO_GRADE_BY_HAND_COUNT)
+    )
     mine: dict[int, list[Attempt]] = {}
     for a in attempts:
         mine.setdefault(a.user_id, []).append(a)
     found = {}
     for user_id, theirs in mine.items():
-        status, best = gradebook.standing(sorted(theirs, key=lambda a: a.number))
-        if best is None or not quiz_actions.results_visible(best, now=now):
+        ordered = sorted(theirs, key=lambda a: a.number)
+        status, best = gradebook.standing(ordered)
+        shown = best
+        if status == gradebook.TO_GRADE_BY_HAND:
+            shown = next(a for a in reversed(ordered) if a.to_grade_by_hand and a.score is None)
+        if shown is None or shown.max_score is None:
+            continue
+        if not quiz_actions.results_visible(shown, now=now):
             continue
         found[user_id] = Standing(
-            score=best.score,
-            maximum=best.max_score,
+            score=best.score if best else None,
+            maximum=shown.max_score,
             activity="Completed" if status == gradebook.GRADED else "Submitted",
-            grading="FullyGraded" if status == gradebook.GRADED else "Pending",
-            started_at=best.started_at,
-            submitted_at=best.submitted_at,
+            grading=_GRADING_PROGRESS.get(status, "Pending"),
+            started_at=shown.started_at,
+            submitted_at=shown.submitted_at,
         )
     return found
 

@@ -121,7 +121,8 @@ def answer_at(attempt: Attempt, position: int) -> Answer:
 
 
 # An attempt's answers that wait for staff to grade them by hand.
-_TO_GRADE_BY_HAND = Count(
+# Per attempt: its answers waiting for staff (essays, code the grader could not grade).
+TO_GRADE_BY_HAND_COUNT = Count(
     "questions__answer", filter=Q(questions__answer__grading_status__in=TO_GRADE_BY_HAND)
 )
 
@@ -152,7 +153,7 @@ def attempts_for_staff(user, quiz: Quiz) -> QuerySet[Attempt]:
         Attempt.objects.filter(quiz=quiz)
         .select_related("user")
         .annotate(
-            to_grade_by_hand=_TO_GRADE_BY_HAND,
+            to_grade_by_hand=TO_GRADE_BY_HAND_COUNT,
             # Browser sessions that opened it: more than one is shown to staff.
             devices=Subquery(
                 AttemptSession.objects.filter(attempt=OuterRef("pk"))
@@ -176,7 +177,7 @@ def gradebook_rows(user, quiz: Quiz) -> list[list]:
     attempts = (
         Attempt.objects.filter(quiz=quiz)
         .only("user_id", "number", "status", "score", "max_score", "submitted_at", "submitted_by")
-        .annotate(to_grade_by_hand=_TO_GRADE_BY_HAND)
+        .annotate(to_grade_by_hand=TO_GRADE_BY_HAND_COUNT)
     )
     return gradebook.grade_rows(students, attempts, quiz.course.tz)
 

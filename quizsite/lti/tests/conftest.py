@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from quizsite.lti.tests.platform import INSTRUCTOR, LEARNER, TA, Platform
-from quizsite.quizzes.tests.conftest import make_quiz, small_bank  # noqa: F401 - fixtures
+from quizsite.quizzes.tests.conftest import essay_quiz, make_quiz, small_bank  # noqa: F401 - fixtures
 from quizsite.reports.tests.conftest import make_milestone  # noqa: F401 - fixture
 
 TOOL = "http://testserver"
