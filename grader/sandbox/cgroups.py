@@ -14,8 +14,9 @@ at once. ``<base>`` is chosen by :func:`hierarchy`:
 - the real root of the hierarchy (root on a host, in a login session or a service
   that was not delegated a subtree): ``/sys/fs/cgroup`` itself, as with v1;
 - a subtree handed to this process: a systemd unit with ``Delegate=yes`` (systemd
-  marks it with the ``trusted.delegate`` attribute) or the root of a private cgroup
-  namespace (a container with its own cgroup namespace). The kernel lets a cgroup
+  marks it with the ``trusted.delegate`` attribute; ``GRADER_CGROUP_DELEGATED=1``
+  says so where nothing marks it) or the root of a private cgroup namespace (a
+  container with its own cgroup namespace). The kernel lets a cgroup
   that enables controllers for its children hold no process itself ("no internal
   processes"), so every process of that cgroup (the worker, its pool, the zygotes)
   is first moved into the leaf ``<base>/supervisor``.
@@ -42,6 +43,7 @@ PARENT = "grader-sandbox"
 SUPERVISOR = "supervisor"  # v2: the leaf the worker's own processes move into
 MEMORY_SLACK_MB = 64  # page tables, kernel memory and the child's own copy-on-write pages
 CONTROLLERS = ("memory", "pids", "cpuacct")  # v1 controllers, each its own hierarchy
+DELEGATED_ENV = "GRADER_CGROUP_DELEGATED"  # 1: this process's own v2 cgroup is the grader's
 V2 = "unified"  # the key of a run's one v2 leaf in RunCgroups.dirs
 V2_CONTROLLERS = ("memory", "pids")  # enabled for the runs' parent (cpu.stat needs none)
 HOW_TO = (
@@ -163,17 +165,25 @@ def _evacuate(cgroup: str) -> None:
         except OSError as exc:
             if exc.errno != errno.EBUSY:
                 raise
-    raise OSError(errno.EBUSY, f"processes keep appearing in {cgroup}")
+    left = _read(os.path.join(cgroup, "cgroup.procs")).split()
+    raise OSError(errno.EBUSY, f"cannot empty {cgroup} (still holds {left or 'no process'})")
 
 
 def _v2() -> Hierarchy:
     own = _own_cgroup()
     base = os.path.normpath(os.path.join(CGROUP_ROOT, own.lstrip("/")))
-    if own in ("", "/") and not os.path.exists(os.path.join(CGROUP_ROOT, "cgroup.type")):
+    if os.path.basename(base) == SUPERVISOR and os.path.isdir(
+        os.path.join(os.path.dirname(base), PARENT)
+    ):
+        # Moved here by the process that prepared the subtree (the worker, before it
+        # started its pool and zygotes): the subtree is the supervisor leaf's parent.
+        how = "delegated, prepared by this worker"
+        base = os.path.dirname(base)
+    elif own in ("", "/") and not os.path.exists(os.path.join(CGROUP_ROOT, "cgroup.type")):
         how = "the hierarchy's root"
         base = CGROUP_ROOT  # the real root: exempt from the no-internal-processes rule
-    elif own == "/" or _delegated(base):
-        how = "delegated: " + ("a cgroup namespace's root" if own == "/" else "Delegate=yes")
+    elif own == "/" or _delegated(base) or os.environ.get(DELEGATED_ENV) == "1":
+        how = "delegated: " + ("a cgroup namespace's root" if own == "/" else own)
     else:
         # A cgroup nobody handed us (a login session, a service without Delegate=yes):
         # leave it to its owner and work at the top of the hierarchy, as root may.
