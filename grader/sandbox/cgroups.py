@@ -196,7 +196,7 @@ def _v2() -> Hierarchy:
     ]
     if missing:
         return Hierarchy(0, "", (), f"cgroup v2 at {base} offers no {', '.join(missing)}")
-    if base != CGROUP_ROOT:
+    if how.startswith("delegated"):  # a namespace's root is /sys/fs/cgroup too
         _evacuate(base)
     else:
         _enable(base, V2_CONTROLLERS)
