@@ -134,14 +134,17 @@ def report(end_to_end: bool = False) -> list[Protection]:
     add("sandbox root sources (interpreter, NumPy, harness)", True, ok, why)
     ok, why = _probe(_numpy_found)
     add("NumPy importable", True, ok, why)
-    for c, what in (
-        ("memory", "memory cgroup (v1): hard limit per run"),
-        ("pids", "pids cgroup (v1): process cap per run"),
-        ("cpuacct", "cpuacct cgroup (v1): CPU of every process of a run"),
+    h = cgroups.hierarchy()
+    version = f"cgroup v{h.version}" if h.version else "cgroups"
+    add(f"cgroup hierarchy: {version}", False, h.version > 0, h.detail)
+    for c, what, essential in (
+        ("memory", "whole-run memory limit (memory cgroup)", True),
+        ("pids", "whole-run process limit (pids cgroup)", True),
+        ("cpu", "whole-run CPU accounting (cgroup CPU usage)", False),
     ):
-        ok = cgroups.available(c)
-        add(what, False, ok, cgroups.controller_dir(c) if ok else "not writable: rlimits only")
-    add("rlimits (cpu, as, nproc, nofile, fsize, core)", True, True, "always applied")
+        ok = h.has(c)
+        add(what, essential, ok, version if ok else "missing: see the cgroup hierarchy line")
+    add("rlimits (cpu, as, nproc, nofile, fsize, core: per process)", True, True, "always applied")
     if end_to_end:
         if (
             any(p.essential and not p.active for p in items)

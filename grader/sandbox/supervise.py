@@ -133,6 +133,7 @@ class Child:
             signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
         except (ProcessLookupError, OSError):
             pass  # already gone
+        self.cgroups.kill()  # v2: every process of the run at once, wherever it is
 
     def wait_status(self) -> tuple[int, float, int]:
         """Block until the child has exited; (wait status, rusage CPU, max RSS KiB)."""
@@ -181,8 +182,9 @@ class Child:
 
 
 @lru_cache(maxsize=1)
-def cgroup_controllers() -> tuple[str, ...]:
-    found = tuple(c for c in cgroups.CONTROLLERS if cgroups.available(c))
+def cgroup_hierarchy() -> cgroups.Hierarchy:
+    """The cgroups this process gives its runs (prepared once, stale groups swept)."""
+    found = cgroups.hierarchy()
     cgroups.sweep_stale()
     return found
 
@@ -215,7 +217,8 @@ def spawn(mode: str, limits: Limits, *, strict: bool = True) -> Child:
     # multi-threaded worker must not touch the import system or other shared locks.
     layout = default_layout()
     cold = cold_python() if mode == "cold" else None
-    groups = cgroups.RunCgroups(f"{os.getpid()}-{n}", cgroup_controllers())
+    cgroup_hierarchy()
+    groups = cgroups.RunCgroups(f"{os.getpid()}-{n}")
     groups.set_limits(limits.memory_mb, limits.processes)
     ctl_parent, ctl_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     out_r, out_w = os.pipe()
@@ -491,6 +494,11 @@ class _Watch:
             if cpu is not None and cpu - self.cpu0 > self.limits.cpu_seconds:
                 self._kill("cpu")
                 break
+            if child.cgroups.oom_kills():
+                # The run hit its whole-run memory limit: it ends as one, here too where
+                # the kernel killed only one of its processes (v1, no memory.oom.group).
+                self._kill("memory")
+                break
         # Wait for the whole namespace to be gone, then drain what is left in the pipes.
         select.select([child.pidfd], [], [], 5.0)
         drain_until = time.monotonic() + 1.0
@@ -533,6 +541,8 @@ class _Watch:
             return _set(res, Outcome.TIME_LIMIT, "cpu")
         if reason in ("output", "result"):
             return _set(res, Outcome.OUTPUT_LIMIT, reason)
+        if reason == "memory":
+            return _set(res, Outcome.MEMORY_LIMIT, "cgroup")
         if not self.started_student:
             # Nothing of the student's ran yet: whatever happened is our fault.
             return _set(res, Outcome.SANDBOX_ERROR, f"setup failed (status {status}): {res.stderr}")

@@ -14,7 +14,7 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,19 @@ SELFTEST = "grader.harness._selftest:run_source"
 PROJECT = Path(__file__).resolve().parents[3]
 DEFAULT = Limits()
 DISK_DROP_LIMIT = 256 * 1024 * 1024  # an escaped disk flood writes far more than this
+# A machine that emulates its CPU (scripts/vm-test.sh without working KVM) runs
+# everything several times slower: attacks get that much more CPU and wall time, so
+# that a memory or process attack still meets its own limit before the CPU limit.
+SLOWDOWN = float(os.environ.get("GRADER_TEST_SLOWDOWN", "1"))
+
+
+def _slowed(limits: Limits) -> Limits:
+    if SLOWDOWN == 1:
+        return limits
+    return replace(
+        limits, cpu_seconds=limits.cpu_seconds * SLOWDOWN, wall_seconds=limits.wall * SLOWDOWN
+    )
+
 
 # Prepended to every attack: ``attempt(fn)`` is "BLOCKED:<exception>" or "OPEN:<what it got>".
 PRELUDE = """
@@ -147,7 +160,7 @@ def attack(host: Host) -> Callable[..., RunResult]:
         }
         if name is not None:
             payload["name"] = name
-        result = runner.run(SELFTEST, payload, limits)
+        result = runner.run(SELFTEST, payload, _slowed(limits))
         # --- the host is unchanged ---
         assert _canary_digest(host.canary_dir) == before_digest, "canary files changed"
         for p in host.planted_paths():
