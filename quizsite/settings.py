@@ -109,6 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # How often an open attempt page asks the server for the time left (besides on focus
 # and when the network returns), so time that staff add reaches an idle page.
 QUIZ_TIME_POLL_SECONDS = env.get_int("QUIZ_TIME_POLL_SECONDS", 30, minimum=1)
+# Quiz starts the whole site admits per second; more wait in line (``admission.py``).
+QUIZ_STARTS_PER_SECOND = env.get_int("QUIZ_STARTS_PER_SECOND", 40, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -239,6 +241,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "expire-due-attempts": {"task": "quizzes.expire_due_attempts", "schedule": 15.0},
+    "prepare-upcoming-quizzes": {"task": "quizzes.prepare_upcoming_quizzes", "schedule": 60.0},
     "requeue-stuck-submissions": {"task": "grading.requeue_stuck", "schedule": 60.0},
     "lti-refresh-open-scores": {"task": "lti.refresh_open_scores", "schedule": 300.0},
     "lti-forget-old-logins": {"task": "lti.forget_old_logins", "schedule": 3600.0},

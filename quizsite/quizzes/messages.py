@@ -55,3 +55,8 @@ NOT_TIME_UP_YET = "The time is not up yet by the server's clock; the attempt goe
 TIME_ADDED = "Your TA added {added}: the quiz now ends at {ends_at}."
 TIME_LATER = "Your time was extended: the quiz now ends at {ends_at}."
 TIME_EARLIER = "Your end time was changed: the quiz now ends at {ends_at}."
+# Shown on the start page when more students press Start than the site admits at once.
+STARTING_IN_LINE = (
+    "Many students are starting; you are in line, retrying in {seconds} s. "
+    "Your time has not started yet."
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from quizsite.quizzes import actions
+from quizsite.quizzes import actions, preparation
 
 
 @shared_task(name="quizzes.expire_due_attempts")
@@ -15,3 +15,9 @@ def expire_due_attempts() -> int:
     expired = actions.expire_due(now=timezone.now())
     actions.reconcile_code_results()
     return expired
+
+
+@shared_task(name="quizzes.prepare_upcoming_quizzes")
+def prepare_upcoming_quizzes() -> int:
+    """Draw the questions of quizzes about to open, so that Start only inserts rows."""
+    return preparation.prepare_upcoming(now=timezone.now())

@@ -25,7 +25,16 @@ from django_ratelimit.decorators import ratelimit
 from grader.django.models import Submission
 from questions.rendering import render_markdown
 from quizsite.accounts import access, csvrows
-from quizsite.quizzes import actions, gradebook, grading, messages, presenters, selectors, timing
+from quizsite.quizzes import (
+    actions,
+    admission,
+    gradebook,
+    grading,
+    messages,
+    presenters,
+    selectors,
+    timing,
+)
 from quizsite.quizzes.forms import (
     AddTimeForm,
     AnswerPointsForm,
@@ -151,6 +160,24 @@ def course(request: HttpRequest, course_code: str) -> HttpResponse:
     )
 
 
+def _in_line(request: HttpRequest, quiz: Quiz, wait: int) -> HttpResponse:
+    """A light page for a start the site cannot admit this second: it presses Start
+    again by itself in ``wait`` seconds (the status and header say the same to a client)."""
+    response = render(
+        request,
+        "quizzes/start_line.html",
+        {
+            "course": quiz.course,
+            "quiz": quiz,
+            "wait": wait,
+            "message": messages.STARTING_IN_LINE.format(seconds=wait),
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
@@ -158,6 +185,9 @@ def start(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
     now = timezone.now()
     refusal = ""
     if request.method == "POST":
+        wait = admission.start_wait(request)
+        if wait:
+            return _in_line(request, quiz, wait)
         try:
             the_attempt = actions.start_attempt(quiz, request.user, now=now)
         except actions.QuizError as error:
