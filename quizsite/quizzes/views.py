@@ -175,6 +175,9 @@ def _in_line(request: HttpRequest, quiz: Quiz, wait: int) -> HttpResponse:
         status=503,
     )
     response["Retry-After"] = str(wait)
+    # Waiting in line is the site working as meant, not a server error: Django's request
+    # log would record every one at ERROR level and drown real faults in a busy minute.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
