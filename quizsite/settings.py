@@ -110,7 +110,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # and when the network returns), so time that staff add reaches an idle page.
 QUIZ_TIME_POLL_SECONDS = env.get_int("QUIZ_TIME_POLL_SECONDS", 30, minimum=1)
 # Quiz starts the whole site admits per second; more wait in line (``admission.py``).
-# A start and its first page take about 60 ms of CPU: about 8 a second per web core.
+# Sized to what the web processes keep up with (`bench/quiz_load.py --sync` shows it).
 QUIZ_STARTS_PER_SECOND = env.get_int("QUIZ_STARTS_PER_SECOND", 15, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
