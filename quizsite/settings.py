@@ -109,6 +109,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # How often an open attempt page asks the server for the time left (besides on focus
 # and when the network returns), so time that staff add reaches an idle page.
 QUIZ_TIME_POLL_SECONDS = env.get_int("QUIZ_TIME_POLL_SECONDS", 30, minimum=1)
+# How many reverse proxies in front of the site append to X-Forwarded-For: the client's
+# address (quizsite/clientip.py) is the one the outermost of them saw, for the quizzes'
+# allowed networks and the per-address rate limits alike. 0 (no proxy): the header is
+# ignored, since any client can send one.
+TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Quiz starts the whole site admits per second; more wait in line (``admission.py``).
 # Sized to what the web processes keep up with (`bench/quiz_load.py --sync` shows it).
 QUIZ_STARTS_PER_SECOND = env.get_int("QUIZ_STARTS_PER_SECOND", 15, minimum=1)
@@ -189,10 +194,10 @@ else:
         }
     }
 RATELIMIT_USE_CACHE = "default"
-# Behind a proxy every request comes from the proxy's address: name the header the
-# proxy puts the client's address in (e.g. HTTP_X_REAL_IP), or per-address limits
-# (logins, password resets) would count the whole site as one address.
-RATELIMIT_IP_META_KEY = env.get_str("RATELIMIT_IP_META_KEY", "") or None
+# Per-address limits (logins, password resets) read the client's address the one way
+# the site does (TRUSTED_PROXY_COUNT), or behind a proxy they would count the whole
+# site as one address.
+RATELIMIT_IP_META_KEY = "quizsite.clientip.for_rate_limits"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Celery: Redis in production; locally an embedded filesystem broker, so a real worker

@@ -23,6 +23,7 @@ from questions.models import Question, QuestionVersion
 from quizsite.accounts import access
 from quizsite.quizzes import (
     content,
+    feedback_rules,
     grading,
     history,
     messages,
@@ -40,6 +41,7 @@ from quizsite.quizzes.models import (
     FeedbackRelease,
     GradingStatus,
     LateSave,
+    QuestionFeedback,
     Quiz,
     QuizOverride,
     QuizPool,
@@ -881,11 +883,14 @@ def save_override(
     extra_percent: int = 0,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    access_code: str = "",
+    allowed_networks: str = "",
+    one_device: bool | None = None,
     now: datetime,
 ) -> tuple[QuizOverride, int]:
-    """Give one student or one group extra time and/or another window (replacing the
-    override they had). Running attempts' deadlines follow. Returns (override,
-    deadlines moved)."""
+    """Give one student or one group extra time, another window and/or other access
+    rules (replacing the override they had; empty access fields: the quiz's). Running
+    attempts' deadlines follow. Returns (override, deadlines moved)."""
     if (user is None) == (group is None):
         raise QuizError(messages.OVERRIDE_WHO)
     with transaction.atomic():
@@ -898,6 +903,9 @@ def save_override(
                 "extra_percent": extra_percent,
                 "opens_at": opens_at,
                 "closes_at": closes_at,
+                "access_code": access_code,
+                "allowed_networks": allowed_networks,
+                "one_device": one_device,
             },
         )
         moved = recompute_deadlines(quiz)
@@ -945,6 +953,9 @@ def run_visible_tests(attempt: Attempt, position: int, code: str, *, now: dateti
     aq = _running_question(attempt, position, now)
     if aq.question_version.question.type != "code":
         raise QuizError(messages.NOT_CODE)
+    shown = question_feedback(attempt.quiz).get(aq.question_version.question_id)
+    if shown and not feedback_rules.trial_runs_allowed(shown.during):
+        raise QuizError(messages.NO_TRIAL_RUNS)
     try:
         code = content.normalise_value("code", code)
     except ValueError:
@@ -1000,6 +1011,12 @@ def latest_close(quiz: Quiz) -> datetime:
     closes = [quiz.closes_at]
     closes += [c for c in quiz.overrides.values_list("closes_at", flat=True) if c is not None]
     return max(closes)
+
+
+def question_feedback(quiz: Quiz) -> dict[int, QuestionFeedback]:
+    """The quiz's per-question feedback settings by question id (see feedback_rules);
+    a question without one has the defaults."""
+    return {f.question_id: f for f in QuestionFeedback.objects.filter(quiz=quiz)}
 
 
 def results_visible(attempt: Attempt, *, now: datetime) -> bool:
@@ -1061,10 +1078,12 @@ def attempt_view_state(
     released = results_visible(attempt, now=now)
     visible = released or for_staff
     running = attempt.status == AttemptStatus.IN_PROGRESS
+    per_question = question_feedback(quiz)
     questions = []
     for aq in aqs:
         question = _shown(aq)
         answer = aq.answer
+        shown = per_question.get(aq.question_version.question_id)
         item: dict[str, Any] = {
             "position": aq.position,
             "type": question.type,
@@ -1083,7 +1102,8 @@ def attempt_view_state(
             "answered": grading.is_answered(answer.value, content.starter_code(question)),
             "has_visible_tests": bool(
                 question.code and any(not t.hidden for t in question.code.tests)
-            ),
+            )
+            and feedback_rules.trial_runs_allowed(shown.during if shown else ""),
             "result": None,
         }
         if quiz.is_homework:
@@ -1099,7 +1119,11 @@ def attempt_view_state(
                 }
                 for t in tries
             ]
-        if visible or (quiz.is_homework and answer.tries):
+        before_release = shown.before_release if shown else feedback_rules.NOTHING
+        early = (
+            attempt.status == AttemptStatus.SUBMITTED and before_release != feedback_rules.NOTHING
+        )
+        if visible or (quiz.is_homework and answer.tries) or early:
             item["result"] = {
                 "points": answer.points,
                 "status": answer.grading_status,
@@ -1110,6 +1134,14 @@ def attempt_view_state(
                 # The prompt above stays the version answered; the points are not.
                 "regraded": messages.REGRADED if aq.graded_with_id else "",
             }
+            if not quiz.is_homework:
+                # Before release, only what staff chose for this question.
+                item["result"] = feedback_rules.visible_result(
+                    item["result"],
+                    before_release=before_release,
+                    released=released,
+                    for_staff=for_staff,
+                )
         if for_staff:
             item["staff"] = {
                 "answer_id": answer.pk,

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from quizsite.accounts.forms import WallClockField, in_zone, wall_clock
 from quizsite.accounts.models import Course
-from quizsite.quizzes import messages, timing
+from quizsite.quizzes import access_rules, messages, timing
 from quizsite.quizzes.models import Quiz
 
 NOT_A_JSON_OBJECT = "Invalid request: the body is not a JSON object."
@@ -231,8 +231,14 @@ class QuizForm(forms.ModelForm):
             "show_answers",
             "homework_tries",
             "homework_policy",
+            "access_code",
+            "allowed_networks",
+            "one_device",
         ]
-        widgets = {"instructions": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "instructions": forms.Textarea(attrs={"rows": 4}),
+            "allowed_networks": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, course: Course, now: datetime, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -256,6 +262,9 @@ class QuizForm(forms.ModelForm):
             if quiz.time_limit:
                 self.initial["time_limit_minutes"] = int(quiz.time_limit.total_seconds() // 60)
             self.initial["grace_seconds"] = int(quiz.grace.total_seconds())
+
+    def clean_allowed_networks(self) -> str:
+        return clean_networks(self.cleaned_data.get("allowed_networks", ""))
 
     def clean(self) -> dict:
         data = super().clean()
@@ -378,8 +387,18 @@ def pools_from(formset: BasePoolFormSet) -> list[dict]:
     ]
 
 
+def clean_networks(text: str) -> str:
+    """Allowed networks as typed -> one CIDR range per line, or a ValidationError that
+    names every entry that is not one."""
+    try:
+        return access_rules.networks_text(access_rules.parse_networks(text or ""))
+    except ValueError as problem:
+        raise forms.ValidationError(str(problem)) from problem
+
+
 class OverrideForm(forms.Form):
-    """Extra time and/or another window for one student or one group."""
+    """Extra time, another window and/or other access rules for one student or one
+    group."""
 
     student = forms.CharField(
         required=False, label="Student (username)", max_length=150, strip=True
@@ -389,11 +408,30 @@ class OverrideForm(forms.Form):
     extra_percent = forms.IntegerField(min_value=0, max_value=400, initial=0, required=False)
     opens_local = WallClockField(required=False, label="Opens instead")
     closes_local = WallClockField(required=False, label="Closes instead")
+    access_code = forms.CharField(
+        required=False, max_length=64, label="Access code instead", help_text="Empty: the quiz's."
+    )
+    allowed_networks = forms.CharField(
+        required=False,
+        label="Allowed networks instead",
+        help_text="CIDR ranges, one per line. Empty: the quiz's.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    one_device = forms.TypedChoiceField(
+        required=False,
+        label="One device at a time",
+        choices=[("", "As the quiz says"), ("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+    )
 
     def __init__(self, *args, course: Course, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.course = course
         self.fields["group"].queryset = course.groups.all()
+
+    def clean_allowed_networks(self) -> str:
+        return clean_networks(self.cleaned_data.get("allowed_networks", ""))
 
     def clean(self) -> dict:
         from quizsite.accounts.models import Role, User
@@ -415,10 +453,20 @@ class OverrideForm(forms.Form):
             self.add_error("closes_local", "The window must close after it opens.")
         data["extra_minutes"] = data.get("extra_minutes") or 0
         data["extra_percent"] = data.get("extra_percent") or 0
+        data["access_code"] = (data.get("access_code") or "").strip()
+        access = (
+            data["access_code"]
+            or data.get("allowed_networks")
+            or (data.get("one_device") is not None)
+        )
         if not (
-            data["extra_minutes"] or data["extra_percent"] or data["opens_at"] or data["closes_at"]
+            data["extra_minutes"]
+            or data["extra_percent"]
+            or data["opens_at"]
+            or data["closes_at"]
+            or access
         ):
-            raise forms.ValidationError("Give extra time, another window, or both.")
+            raise forms.ValidationError("Give extra time, another window or other access rules.")
         return data
 
     def error_text(self) -> str:

@@ -50,11 +50,34 @@ SAVED = "Saved."
 SAVED_IN_GRACE = "Saved (just after the deadline, within the grace period)."
 REGRADED = "Regraded with a corrected version of this question."
 REGRADE_OTHER_QUESTION = "That version belongs to another question."
+ACCESS_CODE_NEEDED = (
+    "This quiz needs an access code. Ask your TA for the access code and type it below."
+)
+WRONG_ACCESS_CODE = (
+    "That access code is not right. Check it with your TA (letters, not case, matter) "
+    "and type it again."
+)
+WRONG_NETWORK = (
+    "This quiz can only be taken from the exam room's network. Connect to it (ask your "
+    "TA which one), then reload this page."
+)
+UNKNOWN_ADDRESS = (
+    "The quiz could not tell which network you are on, and it may only be taken from the "
+    "exam room's. Reload the page; if this stays, tell your TA."
+)
+OTHER_DEVICE = (
+    "This attempt is open on another device or browser, and this quiz allows one at a "
+    "time. Go back to that device, or ask your TA to allow this one (they see the "
+    "request); your saved answers are safe."
+)
 NOT_TIME_UP_YET = "The time is not up yet by the server's clock; the attempt goes on."
 # Told on the open attempt page (politely announced) when its deadline moves.
 TIME_ADDED = "Your TA added {added}: the quiz now ends at {ends_at}."
 TIME_LATER = "Your time was extended: the quiz now ends at {ends_at}."
 TIME_EARLIER = "Your end time was changed: the quiz now ends at {ends_at}."
+NO_TRIAL_RUNS = (
+    "Trial runs are off for this question in this quiz; your answer is graded when you submit."
+)
 # Shown on the start page when more students press Start than the site admits at once.
 STARTING_IN_LINE = (
     "Many students are starting; you are in line, retrying in {seconds} s. "

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from grader.django.models import Submission
 from questions import format as qformat
 from quizsite.quizzes import content, grading
 from quizsite.quizzes.models import AnswerReview, Attempt, AttemptQuestion, Quiz
@@ -136,6 +137,17 @@ def check_titles(attempt: Attempt, state: dict[str, Any]) -> dict[str, Any]:
         if key and q["result"] and q["result"].get("feedback"):
             q["result"]["feedback"] = _with_titles(q["result"]["feedback"], key)
     return state
+
+
+def trial_checks(submission: Submission) -> list[dict[str, Any]]:
+    """A trial run's check lines for the attempt page, by their authored titles."""
+    feedback = grading.student_feedback(submission.result)
+    try:
+        key = content.variant(submission.question_version, submission.seed)
+    except Exception:
+        log.exception("no titles for the checks of submission %s", submission.pk)
+        return feedback
+    return _with_titles(feedback, key)
 
 
 def review(attempt: Attempt, state: dict[str, Any], *, for_staff: bool) -> dict[str, Any]:

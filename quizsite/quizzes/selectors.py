@@ -11,22 +11,29 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from questions.models import Question
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role, User
-from quizsite.quizzes import content, gradebook, statistics, timing
-from quizsite.quizzes.actions import pick_override
+from quizsite.quizzes import access_rules, activity, content, gradebook, statistics, timing
+from quizsite.quizzes.actions import override_for, pick_override
 from quizsite.quizzes.models import (
+    ActivityEvent,
     Answer,
     Attempt,
     AttemptQuestion,
+    AttemptSession,
     AttemptStatus,
+    BeforeRelease,
+    DuringAttempt,
     GradingStatus,
+    QuestionFeedback,
     Quiz,
     QuizOverride,
+    SimilarityPair,
+    SimilarityRun,
 )
 
 NOT_FOUND = access.NOT_FOUND
@@ -123,7 +130,14 @@ def attempts_for_staff(user, quiz: Quiz) -> QuerySet[Attempt]:
             to_grade_by_hand=Count(
                 "questions__answer",
                 filter=Q(questions__answer__grading_status=GradingStatus.FAILED),
-            )
+            ),
+            # Browser sessions that opened it: more than one is shown to staff.
+            devices=Subquery(
+                AttemptSession.objects.filter(attempt=OuterRef("pk"))
+                .values("attempt")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
         )
         .order_by("user__username", "number")
     )
@@ -207,6 +221,24 @@ def quiz_statistics(user, quiz: Quiz) -> dict:
         .order_by("attempt_id", "position")
     )
     return statistics.quiz_statistics((_item_row(aq) for aq in drawn), running_attempts=running)
+
+
+def attempt_figures(user, quiz: Quiz) -> list[tuple[float, float]]:
+    """(score as % of the points, minutes used) of each submitted and fully graded
+    attempt of the quiz, for its course's staff: what the statistics page plots. One
+    query."""
+    if not access.is_staff(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    rows = Attempt.objects.filter(
+        quiz=quiz, status=AttemptStatus.SUBMITTED, score__isnull=False, max_score__gt=0
+    ).values_list("score", "max_score", "started_at", "submitted_at")
+    return [
+        (
+            100.0 * score / max_score,
+            max((submitted - started).total_seconds(), 0.0) / 60 if submitted else 0.0,
+        )
+        for score, max_score, started, submitted in rows
+    ]
 
 
 def question_of_quiz(user, quiz: Quiz, question_id: int) -> Question:
@@ -364,3 +396,126 @@ def staff_attempt_rows(user, quiz: Quiz, now: datetime) -> list[dict]:
             }
         )
     return rows
+
+
+# --------------------------------------------------------------------- similarity
+
+
+def code_questions_of(user, quiz: Quiz) -> list[Question]:
+    """The code questions drawn in the quiz's attempts, for its course's staff, each
+    with ``last_run``: its newest similarity run of this quiz, or None. Two queries."""
+    if not access.is_staff(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    drawn = AttemptQuestion.objects.filter(
+        attempt__quiz=quiz, question_version__question=OuterRef("pk")
+    )
+    questions = list(Question.objects.filter(type="code").filter(Exists(drawn)).order_by("title"))
+    latest: dict[int, SimilarityRun] = {}
+    for run in SimilarityRun.objects.filter(quiz=quiz, question__in=questions).order_by(
+        "-requested_at", "-pk"
+    ):
+        latest.setdefault(run.question_id, run)
+    for q in questions:
+        q.last_run = latest.get(q.pk)
+    return questions
+
+
+def similarity_run(user, quiz: Quiz, run_id: int) -> SimilarityRun:
+    if not access.is_staff(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    run = SimilarityRun.objects.filter(pk=run_id, quiz=quiz).first()
+    if run is None:
+        raise Http404(NOT_FOUND)
+    return run
+
+
+_PAIR_RELATED = (
+    "answer_a__attempt_question__attempt__user",
+    "answer_a__attempt_question__attempt__quiz__course",
+    "answer_b__attempt_question__attempt__user",
+    "answer_b__attempt_question__attempt__quiz__course",
+)
+
+
+def similarity_pairs(run: SimilarityRun) -> list[SimilarityPair]:
+    """The ranked pairs of a run (reached through ``similarity_run``), in one query."""
+    return list(run.pairs.select_related(*_PAIR_RELATED).order_by("rank"))
+
+
+def similarity_pair(user, quiz: Quiz, run_id: int, rank: int) -> SimilarityPair:
+    run = similarity_run(user, quiz, run_id)
+    pair = run.pairs.select_related("run", *_PAIR_RELATED).filter(rank=rank).first()
+    if pair is None:
+        raise Http404(NOT_FOUND)
+    return pair
+
+
+# ------------------------------------------------------------------ activity log
+
+
+def activity_of(attempt: Attempt) -> dict:
+    """An attempt's timeline and browser sessions (reached through
+    ``attempt_for_staff``), two queries: each event with its label and, for a return
+    to the page, how long the student was away."""
+    events = list(ActivityEvent.objects.filter(attempt=attempt).order_by("at", "pk"))
+    away = activity.away_seconds([(e.kind, e.at) for e in events])
+    for e, seconds in zip(events, away, strict=True):
+        e.label = activity.LABELS.get(e.kind, e.kind)
+        e.away = seconds
+    sessions = list(AttemptSession.objects.filter(attempt=attempt).select_related("allowed_by"))
+    return {
+        "events": events,
+        "sessions": sessions,
+        "blurs": sum(1 for e in events if e.kind == activity.BLUR),
+        "pastes": sum(1 for e in events if e.kind == activity.PASTE),
+        "away_total": round(sum(s for s in away if s), 1),
+    }
+
+
+def access_rules_for(quiz: Quiz, user) -> access_rules.Rules:
+    """The access rules for ``user`` at ``quiz``: the quiz's, each replaced by their
+    override's when it sets one. One query when the quiz and its overrides set none."""
+    override = (
+        override_for(quiz, user)
+        if QuizOverride.objects.filter(quiz=quiz)
+        .exclude(access_code="", allowed_networks="", one_device__isnull=True)
+        .exists()
+        else None
+    )
+    return access_rules.effective_rules(
+        quiz_code=quiz.access_code,
+        quiz_networks=quiz.allowed_networks,
+        quiz_one_device=quiz.one_device,
+        override_code=override.access_code if override else "",
+        override_networks=override.allowed_networks if override else "",
+        override_one_device=override.one_device if override else None,
+    )
+
+
+def attempt_session(attempt: Attempt, session_id: int) -> AttemptSession:
+    """A browser session of an attempt reached through ``attempt_for_staff``."""
+    session = AttemptSession.objects.filter(pk=session_id, attempt=attempt).first()
+    if session is None:
+        raise Http404(NOT_FOUND)
+    return session
+
+
+def drawable_questions(user, quiz: Quiz) -> list[Question]:
+    """Every question the quiz's pools may draw (listed, or of the pool's topic, not
+    retired), for its course's staff, each with ``during`` and ``before_release`` as
+    set for this quiz (the defaults otherwise). Three queries."""
+    if not access.is_staff(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    pools = list(quiz.pools.prefetch_related("questions"))
+    topics = {p.topic for p in pools if p.topic}
+    found: dict[int, Question] = {q.pk: q for p in pools for q in p.questions.all()}
+    if topics:
+        for q in Question.objects.filter(retired=False, current__isnull=False):
+            if topics & set(q.topics or []):
+                found.setdefault(q.pk, q)
+    chosen = {f.question_id: f for f in QuestionFeedback.objects.filter(quiz=quiz)}
+    for q in found.values():
+        row = chosen.get(q.pk)
+        q.during = row.during if row else DuringAttempt.TRIAL_RUNS
+        q.before_release = row.before_release if row else BeforeRelease.NOTHING
+    return sorted(found.values(), key=lambda q: q.title)

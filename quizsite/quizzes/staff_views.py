@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizsite.accounts.forms import wall_clock
-from quizsite.quizzes import actions, content, presenters, selectors
+from quizsite.quizzes import actions, content, plots, presenters, selectors
 from quizsite.quizzes.forms import OverrideForm, QuizForm, pool_formset, pools_from
 from quizsite.quizzes.models import FeedbackRelease, Quiz
 from quizsite.quizzes.statistics import MIN_ATTEMPTS_FOR_DISCRIMINATION
@@ -75,6 +75,9 @@ def overrides(request: HttpRequest, course_code: str, quiz_id: int) -> HttpRespo
             extra_percent=d["extra_percent"],
             opens_at=d["opens_at"],
             closes_at=d["closes_at"],
+            access_code=d["access_code"],
+            allowed_networks=d.get("allowed_networks", ""),
+            one_device=d.get("one_device"),
             now=timezone.now(),
         )
         who = d["user"].get_username() if d.get("user") else f"group {d['group'].name}"
@@ -151,8 +154,31 @@ def quiz_statistics(request: HttpRequest, course_code: str, quiz_id: int) -> Htt
             "quiz": quiz,
             "stats": stats,
             "min_attempts": MIN_ATTEMPTS_FOR_DISCRIMINATION,
+            **_statistics_plots(quiz, stats, selectors.attempt_figures(request.user, quiz)),
         },
     )
+
+
+def _statistics_plots(quiz: Quiz, stats: dict, figures: list[tuple[float, float]]) -> dict:
+    """The statistics page's three pictures: scores, time used, and each question's
+    difficulty against its discrimination (the all-versions figures when a question
+    was seen in several versions, as in the table)."""
+    used = [minutes for _, minutes in figures]
+    limit = quiz.time_limit.total_seconds() / 60 if quiz.time_limit else None
+    top, bins = plots.minutes_axis(limit, used)
+    return {
+        "score_plot": plots.histogram(
+            [score for score, _ in figures], low=0, high=100, bins=10, unit="%"
+        ),
+        "time_plot": plots.histogram(used, low=0, high=top, bins=bins, unit=" min"),
+        "item_plot": plots.scatter(
+            [
+                (q["title"], row["mean_percent"], row["discrimination"])
+                for q in stats["questions"]
+                for row in [q["overall"] or q["rows"][-1]]
+            ]
+        ),
+    }
 
 
 @login_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from quizsite.quizzes import actions, preparation
+from quizsite.quizzes import actions, preparation, similarity_runs
 
 
 @shared_task(name="quizzes.expire_due_attempts")
@@ -21,3 +21,11 @@ def expire_due_attempts() -> int:
 def prepare_upcoming_quizzes() -> int:
     """Draw the questions of quizzes about to open, so that Start only inserts rows."""
     return preparation.prepare_upcoming(now=timezone.now())
+
+
+@shared_task(name="quizzes.find_similar_answers", soft_time_limit=300, time_limit=330)
+def find_similar_answers(run_id: int) -> str | None:
+    """Rank the answers of a similarity run by how much they share (no retry: a failed
+    run says so on the page, where staff start another)."""
+    status = similarity_runs.run(run_id, now=timezone.now())
+    return None if status is None else str(status)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizsite.quizzes import staff_views, views
+from quizsite.quizzes import feedback_views, integrity_views, staff_views, views
 
 app_name = "quizzes"
 urlpatterns = [
@@ -47,7 +47,42 @@ urlpatterns = [
         staff_views.regrade_question,
         name="regrade_question",
     ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/feedback/",
+        feedback_views.question_feedback,
+        name="question_feedback",
+    ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/similarity/",
+        integrity_views.similarity_page,
+        name="similarity",
+    ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/similarity/<int:run_id>/status/",
+        integrity_views.similarity_status,
+        name="similarity_status",
+    ),
+    path(
+        "courses/<slug:course_code>/quizzes/<int:quiz_id>/similarity/<int:run_id>/pairs/<int:rank>/",
+        integrity_views.similarity_pair,
+        name="similarity_pair",
+    ),
     path("quiz-attempts/<int:attempt_id>/", views.attempt, name="attempt"),
+    path(
+        "quiz-attempts/<int:attempt_id>/activity/",
+        integrity_views.activity_report,
+        name="activity",
+    ),
+    path(
+        "quiz-attempts/<int:attempt_id>/activity/timeline/",
+        integrity_views.attempt_activity,
+        name="attempt_activity",
+    ),
+    path(
+        "quiz-attempts/<int:attempt_id>/devices/<int:session_id>/allow/",
+        integrity_views.allow_device,
+        name="allow_device",
+    ),
     path("quiz-attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),
     path("quiz-attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
     path("quiz-attempts/<int:attempt_id>/flag/", views.flag, name="flag"),

@@ -28,8 +28,8 @@ from quizsite.accounts import access, csvrows
 from quizsite.quizzes import (
     actions,
     admission,
+    gate,
     gradebook,
-    grading,
     messages,
     presenters,
     selectors,
@@ -188,6 +188,10 @@ def start(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
     now = timezone.now()
     refusal = ""
     if request.method == "POST":
+        # The access rules (code, networks) before anything is drawn or resumed.
+        refusal = gate.start_refusal(request, quiz)
+    if request.method == "POST" and not refusal:
+        # A right access code is remembered in the session: the retry needs none.
         wait = admission.start_wait(request)
         if wait:
             return _in_line(request, quiz, wait)
@@ -212,6 +216,7 @@ def start(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
             "instructions_html": render_text(quiz.instructions) if quiz.instructions else "",
             "grace_seconds": int(quiz.grace.total_seconds()),
             "refusal": refusal,
+            "needs_code": gate.needs_code(request, quiz),
         },
         status=409 if refusal else 200,
     )
@@ -225,6 +230,18 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     state = actions.attempt_view_state(the_attempt, now=now)
     if not state["running"]:
         return redirect("quizzes:results", attempt_id=the_attempt.pk)
+    refusal, to_start = gate.attempt_refusal(request, the_attempt, now=now)
+    if to_start:
+        return redirect(
+            "quizzes:start", course_code=the_attempt.quiz.course.code, quiz_id=the_attempt.quiz_id
+        )
+    if refusal:
+        return render(
+            request,
+            "quizzes/refused.html",
+            {"quiz": the_attempt.quiz, "refusal": refusal},
+            status=403,
+        )
     _with_titles(state)
     presenters.check_titles(the_attempt, state)
     quiz = the_attempt.quiz
@@ -474,7 +491,7 @@ def submission_status(request: HttpRequest, submission_id: int) -> JsonResponse:
     trial = submission.purpose == Submission.Purpose.VISIBLE_TESTS
     body: dict[str, Any] = {"status": submission.status, "done": submission.is_done}
     if trial and submission.status == Submission.Status.GRADED:
-        body["checks"] = grading.student_feedback(submission.result)
+        body["checks"] = presenters.trial_checks(submission)
     elif submission.status == Submission.Status.ERROR:
         body["message"] = RUN_FAILED
     return JsonResponse(body)

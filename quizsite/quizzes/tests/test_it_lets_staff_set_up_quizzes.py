@@ -179,7 +179,7 @@ def test_it_gives_a_group_another_window_in_the_course_s_time(
         ),
         ({"student": "ta", "extra_minutes": "10"}, "No student 'ta' in this course."),
         ({"extra_minutes": "10"}, "Name one student or choose one group."),
-        ({"student": "student"}, "Give extra time, another window, or both."),
+        ({"student": "student"}, "Give extra time, another window or other access rules."),
         (
             {
                 "student": "student",

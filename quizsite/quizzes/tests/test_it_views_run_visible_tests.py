@@ -78,7 +78,8 @@ def test_it_shows_the_checks_of_a_finished_trial_run(attempt, student, client_fo
         error_detail="Traceback: internal detail",
     )
     body = client.get(response.json()["status_url"]).json()
-    assert body == {"status": "graded", "done": True, "checks": checks}
+    # A test without an authored title is shown by its name.
+    assert body == {"status": "graded", "done": True, "checks": [{**checks[0], "title": "test-1"}]}
 
 
 def test_it_refuses_a_trial_run_of_a_question_that_is_not_code(

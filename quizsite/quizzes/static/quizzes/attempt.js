@@ -675,6 +675,14 @@
           `also ${split.length > 1 ? "have versions" : "has a version"} in this tab that ` +
           "is not saved; the version saved from the other tab counts."
         : "");
+      // Flags belong to the question list (attempt_nav.js); the pressed flag button of
+      // each question says which are flagged.
+      const flagged = [...questions.values()].filter((q) =>
+        q.el.querySelector(".flag-toggle[aria-pressed=true]"));
+      if (flagged.length) {
+        summary.textContent += ` You flagged question${flagged.length > 1 ? "s" : ""} ` +
+          `${flagged.map((q) => q.number).join(", ")} for review.`;
+      }
       dialog.showModal();
     });
     document.getElementById("confirm-no").addEventListener("click", () => dialog.close());
@@ -710,7 +718,7 @@
       li.className = c.passed ? "passed" : "failed";
       const name = document.createElement("span");
       name.className = "check-name";
-      name.textContent = `${c.passed ? "Passed" : "Failed"}: ${c.name}`;
+      name.textContent = `${c.passed ? "Passed" : "Failed"}: ${c.title || c.name}`;
       li.append(name);
       if (c.feedback) {
         const fb = document.createElement("span");

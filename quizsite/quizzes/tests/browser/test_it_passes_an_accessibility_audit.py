@@ -62,6 +62,8 @@ def test_it_passes_on_the_staff_pages(browser, student, ta, course, live_quiz, s
         ("staff-new-quiz", f"/courses/{course.code}/quizzes/new/"),
         ("staff-overrides", f"/courses/{course.code}/quizzes/{quiz.pk}/overrides/"),
         ("staff-statistics", f"/courses/{course.code}/quizzes/{quiz.pk}/statistics/"),
+        ("staff-feedback-per-question", f"/courses/{course.code}/quizzes/{quiz.pk}/feedback/"),
+        ("staff-activity", f"/quiz-attempts/{attempt.pk}/activity/timeline/"),
         ("staff-results", f"/quiz-attempts/{attempt.pk}/results/"),
     ]:
         browser.go(path)
@@ -81,6 +83,37 @@ def test_it_passes_on_the_staff_pages(browser, student, ta, course, live_quiz, s
     browser.driver.find_element(By.XPATH, "//button[starts-with(., 'Regrade with v2')]").click()
     wait_until(browser, lambda d: "/regrade/" in d.current_url)
     problems += _audited(browser, "staff-regrade-preview")
+    assert not problems, "\n".join(problems)
+
+
+def test_it_passes_on_the_code_similarity_pages(
+    browser, student, other_student, ta, course, live_quiz
+) -> None:
+    from quizsite.quizzes import similarity_runs
+    from quizsite.quizzes.models import SimilarityRun
+
+    quiz = live_quiz()
+    code = "def double(x):\n    total = 0\n    for _ in range(2):\n        total += x\n    return total\n"
+    for who, text in [(student, code), (other_student, code.replace("total", "acc"))]:
+        attempt = actions.start_attempt(quiz, who, now=timezone.now())
+        aq = attempt.questions.get(question_version__question__type="code")
+        actions.save_answer(attempt, aq.position, text * 2, now=timezone.now())
+        actions.submit_attempt(attempt, now=timezone.now())
+    run = SimilarityRun.objects.create(
+        quiz=quiz, question=aq.question_version.question, requested_at=timezone.now()
+    )
+    similarity_runs.run(run.pk, now=timezone.now())
+    browser.login(ta)
+    problems = []
+    for name, path in [
+        ("staff-similarity", f"/courses/{course.code}/quizzes/{quiz.pk}/similarity/"),
+        (
+            "staff-similarity-pair",
+            f"/courses/{course.code}/quizzes/{quiz.pk}/similarity/{run.pk}/pairs/1/",
+        ),
+    ]:
+        browser.go(path)
+        problems += _audited(browser, name)
     assert not problems, "\n".join(problems)
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0006_latesave_bounded'),
+        ('quizzes', '0009_question_feedback'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
