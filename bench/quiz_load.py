@@ -5,6 +5,16 @@ the server acknowledged is compared with the database afterwards.
 
     .venv/bin/python bench/quiz_load.py [--students 500] [--duration 120] [--interval 15]
                                         [--ramp 60] [--workers 3] [--threads 4]
+                                        [--sync] [--no-prepare]
+
+``--sync``: a synchronized start. The quiz opens a few seconds after the server is up
+and every student presses Start within ``--ramp`` seconds of the opening (use
+``--ramp 10``). Before it opens, the scheduled preparation draws every student's
+questions (``quizzes.prepare_upcoming_quizzes``, run here directly as the scheduler
+would) unless ``--no-prepare``. A start the site cannot admit yet is answered 503
+with Retry-After: the student waits that long and presses Start again, as the page
+does; those waits are counted, not errors, and the start's latency is the whole time
+from the first press to the attempt.
 
 Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust). The database named in
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/quizsite_bench) is
@@ -41,6 +51,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/quizsite_bench"
 HOST = "127.0.0.1"
+# --sync: the quiz is made to open this far ahead (within the preparation's reach);
+# once prepared and the server is up, its opening is moved to SYNC_OPEN seconds on.
+SYNC_LEAD = 300
+SYNC_OPEN = 3
 COURSE = "bench101"
 
 
@@ -83,7 +97,9 @@ def recreate_database(database_url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def seed(students: int, limit_minutes: int) -> tuple[int, list[tuple[int, str]]]:
+def seed(
+    students: int, limit_minutes: int, opens_in: float = -300
+) -> tuple[int, list[tuple[int, str]]]:
     """Migrate, import the sample bank, make a course with ``students`` students and an
     open quiz. Returns (quiz id, [(user id, session key)])."""
     import django
@@ -107,7 +123,7 @@ def seed(students: int, limit_minutes: int) -> tuple[int, list[tuple[int, str]]]
     quiz = Quiz.objects.create(
         course=course,
         title="Load test quiz",
-        opens_at=now - timedelta(minutes=5),
+        opens_at=now + timedelta(seconds=opens_in),
         closes_at=now + timedelta(hours=6),
         time_limit=timedelta(minutes=limit_minutes),
         shuffle=True,
@@ -230,6 +246,7 @@ class Stats:
     # (attempt id, position) -> {revision: value} for every acknowledged save
     acked: dict[tuple[int, int], dict[int, str]] = field(default_factory=dict)
     attempts: dict[int, int] = field(default_factory=dict)  # user id -> attempt id
+    in_line: int = 0  # starts answered "you are in line" (503, Retry-After)
 
     def took(self, kind: str, seconds: float) -> None:
         with self.lock:
@@ -273,9 +290,18 @@ class Student:
 
     def start(self) -> bool:
         path = f"/courses/{COURSE}/quizzes/{self.quiz_id}/"
-        status, headers, _ = self.request(
-            "start", "POST", path, b"", "application/x-www-form-urlencoded"
-        )
+        began = time.perf_counter()
+        while True:
+            status, headers, _ = self.request(
+                "start try", "POST", path, b"", "application/x-www-form-urlencoded"
+            )
+            if status != 503 or "Retry-After" not in headers:
+                break
+            # In line: the page waits as told and presses Start again.
+            with self.stats.lock:
+                self.stats.in_line += 1
+            time.sleep(int(headers["Retry-After"]))
+        self.stats.took("start", time.perf_counter() - began)
         location = headers.get("Location", "")
         if status != 302 or "/quiz-attempts/" not in location:
             self.stats.error(f"start: HTTP {status}")
@@ -456,6 +482,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--sync", action="store_true", help="everyone starts as the quiz opens")
+    parser.add_argument("--no-prepare", action="store_true", help="--sync without preparation")
     parser.add_argument(
         "--late", type=int, default=20, help="students whose time is then made up, to probe"
     )
@@ -468,7 +496,17 @@ def main() -> int:
     os.environ.update(env)
     print(f"database {database_url}: recreating, migrating, seeding {args.students} students")
     recreate_database(database_url)
-    quiz_id, sessions = seed(args.students, limit_minutes=max(30, int(args.duration // 60) + 30))
+    limit_minutes = max(30, int(args.duration // 60) + 30)
+    opens_in = SYNC_LEAD if args.sync else -300
+    quiz_id, sessions = seed(args.students, limit_minutes, opens_in)
+    if args.sync and not args.no_prepare:
+        from django.utils import timezone
+
+        from quizsite.quizzes.preparation import prepare_upcoming
+
+        began = time.perf_counter()
+        drawn = prepare_upcoming(now=timezone.now())
+        print(f"prepared {drawn} draws in {time.perf_counter() - began:.1f} s before opening")
     from django.db import connections
 
     connections.close_all()
@@ -478,6 +516,16 @@ def main() -> int:
     machine_before, pg_before = machine_cpu_seconds(), postgres_cpu_seconds()
     client_before = time.process_time()
     stats = Stats()
+    if args.sync:
+        from django.utils import timezone
+
+        from quizsite.quizzes.models import Quiz
+
+        Quiz.objects.filter(pk=quiz_id).update(
+            opens_at=timezone.now() + timedelta(seconds=SYNC_OPEN)
+        )
+        connections.close_all()
+        time.sleep(SYNC_OPEN + 0.5)  # Start works from now on
     t0 = time.monotonic()
     stop_at = t0 + args.duration
     students = [Student(args.port, uid, key, quiz_id, stats) for uid, key in sessions]
@@ -526,6 +574,7 @@ def main() -> int:
         )
     n_errors = sum(stats.errors.values())
     print(f"errors: {n_errors}" + (f" {stats.errors}" if n_errors else ""))
+    print(f"starts told to wait in line (503 with Retry-After, retried): {stats.in_line}")
     print(f"refused saves during the run (late/submitted): {stats.refused}")
     print(
         f"late saves probed after the run: {late_ok} of {late_probed} refused with 410, "

@@ -114,6 +114,9 @@ QUIZ_TIME_POLL_SECONDS = env.get_int("QUIZ_TIME_POLL_SECONDS", 30, minimum=1)
 # allowed networks and the per-address rate limits alike. 0 (no proxy): the header is
 # ignored, since any client can send one.
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Quiz starts the whole site admits per second; more wait in line (``admission.py``).
+# Sized to what the web processes keep up with (`bench/quiz_load.py --sync` shows it).
+QUIZ_STARTS_PER_SECOND = env.get_int("QUIZ_STARTS_PER_SECOND", 0, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -242,9 +245,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# How often the sweep re-enqueues grading whose worker died or whose message was lost.
+GRADER_SWEEP_SECONDS = env.get_int("GRADER_SWEEP_SECONDS", 10, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "expire-due-attempts": {"task": "quizzes.expire_due_attempts", "schedule": 15.0},
-    "requeue-stuck-submissions": {"task": "grading.requeue_stuck", "schedule": 60.0},
+    "prepare-upcoming-quizzes": {"task": "quizzes.prepare_upcoming_quizzes", "schedule": 60.0},
+    "requeue-stuck-submissions": {
+        "task": "grading.requeue_stuck",
+        "schedule": float(GRADER_SWEEP_SECONDS),
+    },
     "lti-refresh-open-scores": {"task": "lti.refresh_open_scores", "schedule": 300.0},
     "lti-forget-old-logins": {"task": "lti.forget_old_logins", "schedule": 3600.0},
     "discard-expired-report-uploads": {
@@ -259,9 +268,16 @@ GRADER_SANDBOX_DEV = env.get_bool("GRADER_SANDBOX_DEV", False)
 # "real": the isolated sandbox; "fake": no isolation, for fast tests only.
 GRADER_SANDBOX = env.get_choice("GRADER_SANDBOX", "real", ("real", "fake"))
 GRADER_TASK_TIME_LIMIT = env.get_int("GRADER_TASK_TIME_LIMIT", 300, minimum=30)
-# A claim older than this is taken to belong to a dead worker.
-GRADER_LEASE_SECONDS = env.get_int("GRADER_LEASE_SECONDS", 360, minimum=10)
+# A grading renews its claim every GRADER_HEARTBEAT_SECONDS (grader/django/heartbeat.py);
+# a claim not renewed for GRADER_STALE_AFTER_SECONDS belongs to a dead worker, and the
+# sweep (every GRADER_SWEEP_SECONDS) gives it to another.
+GRADER_HEARTBEAT_SECONDS = env.get_int("GRADER_HEARTBEAT_SECONDS", 5, minimum=1)
+GRADER_STALE_AFTER_SECONDS = env.get_int("GRADER_STALE_AFTER_SECONDS", 30, minimum=3)
 GRADER_MAX_TRIES = env.get_int("GRADER_MAX_TRIES", 3, minimum=1)
+# A queued submission is enqueued again when its queue on the broker is empty and it has
+# waited GRADER_LOST_AFTER_SECONDS (its message was lost: a Redis restart), or when it
+# has waited GRADER_REQUEUE_AFTER_SECONDS whatever the broker says.
+GRADER_LOST_AFTER_SECONDS = env.get_int("GRADER_LOST_AFTER_SECONDS", 20, minimum=5)
 GRADER_REQUEUE_AFTER_SECONDS = env.get_int("GRADER_REQUEUE_AFTER_SECONDS", 120, minimum=30)
 # Queues: answers (and staff previews) on Celery's default queue ("celery"), with the
 # site's other tasks; students' trial runs on GRADER_TRIAL_QUEUE, consumed by workers of

@@ -23,8 +23,15 @@ How it measures, and why:
   the same grading run, and the verdict uses the median over rounds of the paired
   ratio baseline/submission. Load on the machine slows both sides of a pair alike,
   so it cancels in the ratio; the median discards rounds where it did not.
-- When the ratio lands within ``NEAR`` of the threshold, more rounds are measured
-  (up to ``MAX_ROUNDS``) before the verdict.
+- When to stop measuring is decided after every round by ``decide`` (a pure
+  function): from ``MIN_ROUNDS`` on, it stops as soon as the 95% confidence interval
+  of the mean log-ratio (Student's t over the rounds so far) lies entirely beyond the
+  threshold by the factor ``NEAR``, on either side. A submission far from its
+  threshold (the usual case: hundreds of times faster against a threshold of 20) is
+  decided after two or three rounds; one whose ratio is noisy or near the threshold
+  gets ``ROUNDS`` rounds, and more (up to ``MAX_ROUNDS``) while the median lies within
+  ``NEAR`` of it. The calibration's last run of each side is a measurement of its
+  own and counts as the first round.
 - With ``growth``, the submission is also timed at every other size and the slope
   of log(time) against log(n) is fitted; it may exceed the slope of the named class
   over the same sizes by at most ``GROWTH_SLACK``.
@@ -36,8 +43,10 @@ a failing result says in one sentence how far off the submission is.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import math
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,10 +59,15 @@ PERF_TASK = "grader.harness.perf:main"
 TIMED_SECONDS = 0.05  # CPU per run's timed part
 CALIBRATE_MIN_SECONDS = 0.01  # a calibration run shorter than this is repeated with more calls
 MAX_CALLS = 10**6
-ROUNDS = 5  # paired rounds for every verdict
-EXTRA_ROUNDS = 6  # added per re-measurement near the threshold
+MIN_ROUNDS = 2  # paired rounds before an early verdict (the calibration pair is one)
+ROUNDS = 5  # paired rounds for a verdict the confidence interval did not settle early
 MAX_ROUNDS = 17
 NEAR = 1.25  # "near the threshold": within this factor of it
+# Two-sided 95% quantiles of Student's t by degrees of freedom (rounds - 1).
+_T975 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
+    2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+)  # fmt: skip
 GROWTH_ROUNDS = 3  # runs per smaller size for the growth fit
 GROWTH_SLACK = 0.45  # allowed excess of the fitted exponent over the class's (caches)
 RUN_BUDGET = 0.5  # a run's timed part uses at most this share of the CPU limit
@@ -162,6 +176,38 @@ class Timer:
         return max(1, min(wanted, budget, MAX_CALLS)), per_call
 
 
+class Step(enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    MORE = "more"  # measure another round
+
+
+def decide(margins: Sequence[float]) -> Step:
+    """What to do after the rounds so far; ``margins`` are per-round ratio / threshold.
+
+    A margin above 1 passes by that factor, below 1 fails by it. The verdict is early
+    when the 95% confidence interval of the mean log-margin lies entirely beyond
+    ``NEAR`` on one side (log-ratios, because a ratio's noise is multiplicative);
+    otherwise the median decides after ``ROUNDS``, or after more rounds (up to
+    ``MAX_ROUNDS``) while it lies within ``NEAR`` of the threshold.
+    """
+    n = len(margins)
+    if n < MIN_ROUNDS:
+        return Step.MORE
+    logs = [math.log(max(m, 1e-12)) for m in margins]
+    mean = statistics.fmean(logs)
+    half = _T975[min(n - 1, len(_T975)) - 1] * statistics.stdev(logs) / math.sqrt(n)
+    edge = math.log(NEAR)
+    if mean - half > edge:
+        return Step.PASS
+    if mean + half < -edge:
+        return Step.FAIL
+    median = statistics.median(margins)
+    if n < ROUNDS or (1 / NEAR < median < NEAR and n < MAX_ROUNDS):
+        return Step.MORE
+    return Step.PASS if median >= 1 else Step.FAIL
+
+
 def _fit_slope(points: list[tuple[int, float]]) -> float:
     """Least-squares slope of log(seconds) against log(n)."""
     xs = [math.log(n) for n, _ in points]
@@ -249,24 +295,12 @@ class PerformanceCheck(Check):
         details: dict[str, Any],
     ) -> str | None:
         """Time both sides at ``n``; return the failing sentence, or None when fast enough."""
-        k_base, _ = timer.calibrate(baseline, n)
-        k_sub, _ = timer.calibrate(student, n)
-        ratios: list[float] = []
-        base_times: list[float] = []
-        sub_times: list[float] = []
-
-        def rounds(count: int) -> None:
-            for _ in range(count):
-                # Alternate which side goes first, so a trend in load favours neither.
-                order = (baseline, student) if len(ratios) % 2 == 0 else (student, baseline)
-                per_call = {}
-                for side in order:
-                    k = k_base if side is baseline else k_sub
-                    per_call[side.label] = max(timer.seconds(side, n, k) / k, 1e-12)
-                base_times.append(per_call["baseline"])
-                sub_times.append(per_call["submission"])
-                ratios.append(per_call["baseline"] / per_call["submission"])
-
+        k_base, base_per_call = timer.calibrate(baseline, n)
+        k_sub, sub_per_call = timer.calibrate(student, n)
+        # The calibration's last runs are a pair measured back to back: the first round.
+        base_times: list[float] = [base_per_call]
+        sub_times: list[float] = [sub_per_call]
+        ratios: list[float] = [base_per_call / sub_per_call]
         faster = "faster_by" in opts
         threshold = float(opts["faster_by"] if faster else opts["slower_by_at_most"])
 
@@ -274,9 +308,16 @@ class PerformanceCheck(Check):
             # > 1: passes by that factor; < 1: fails by that factor.
             return speedup / threshold if faster else threshold * speedup
 
-        rounds(ROUNDS)
-        while 1 / NEAR < margin(statistics.median(ratios)) < NEAR and len(ratios) < MAX_ROUNDS:
-            rounds(min(EXTRA_ROUNDS, MAX_ROUNDS - len(ratios)))
+        while (step := decide([margin(r) for r in ratios])) is Step.MORE:
+            # Alternate which side goes first, so a trend in load favours neither.
+            order = (baseline, student) if len(ratios) % 2 == 0 else (student, baseline)
+            per_call = {}
+            for side in order:
+                k = k_base if side is baseline else k_sub
+                per_call[side.label] = max(timer.seconds(side, n, k) / k, 1e-12)
+            base_times.append(per_call["baseline"])
+            sub_times.append(per_call["submission"])
+            ratios.append(per_call["baseline"] / per_call["submission"])
         speedup = statistics.median(ratios)
         details.update(
             {
@@ -292,7 +333,7 @@ class PerformanceCheck(Check):
                 },
             }
         )
-        if margin(speedup) >= 1:
+        if step is Step.PASS:
             return None
         template = messages.PERF_TOO_SLOW if faster else messages.PERF_SLOWER_THAN_ALLOWED
         return template.format(speed=_speed_words(speedup), n=n, factor=threshold)

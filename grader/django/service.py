@@ -3,8 +3,10 @@ as plain functions so tests can call them without a broker.
 
 A worker claims a row with one conditional UPDATE and a random token; it stores the
 result with another UPDATE that only matches while it still holds that token. So a
-redelivered task never grades twice, and a worker that died mid-grade leaves a
-claim that expires (its lease) or, on the same host, is taken over at once."""
+redelivered task never grades twice. While it grades, the worker renews the claim's
+lease every few seconds (``heartbeat``); a worker that died mid-grade stops renewing,
+and its claim goes stale within ``GRADER_STALE_AFTER_SECONDS`` (the sweep then
+enqueues the row again) or, on the same host, is taken over at once."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from grader.django import heartbeat, queues
 from grader.django.models import Submission
 from grader.django.signals import submission_finished
 
@@ -61,7 +64,7 @@ def claim(submission_id: int, *, me: str, now: datetime) -> str | None:
         status=Status.RUNNING,
         claim_token=token,
         claimed_by=me,
-        lease_until=now + timedelta(seconds=settings.GRADER_LEASE_SECONDS),
+        lease_until=heartbeat.lease_from(now),
         started_at=now,
         tries=F("tries") + 1,
     )
@@ -126,9 +129,10 @@ def grade_submission(submission_id: int, *, me: str | None = None) -> Outcome:
         return _finish(submission_id, token, Status.ERROR, None, detail)
     try:
         question = _question_for(submission)
-        result = pipeline.grade(
-            question, submission.code, sandbox=_sandbox_runner(), seed=submission.seed
-        )
+        with heartbeat.beating(submission_id, token):
+            result = pipeline.grade(
+                question, submission.code, sandbox=_sandbox_runner(), seed=submission.seed
+            )
         data = result.as_dict()
         detail = "; ".join(result.errors)  # staff-only reasons, never in the result JSON
     except Exception as exc:  # a bug of ours or a broken stored question: never a student's zero
@@ -172,23 +176,25 @@ def _finish(submission_id: int, token: str, status: str, data: dict | None, deta
 
 
 def requeue_stuck(*, now: datetime) -> int:
-    """Re-enqueue rows whose message was lost (queued too long) or whose worker died
-    (running past its lease). The claim makes a duplicate message harmless."""
+    """Re-enqueue rows whose message was lost (``heartbeat.queued_is_lost``: their queue
+    on the broker is empty, or they waited far too long) or whose worker died (its
+    heartbeat went stale). The claim makes a duplicate message harmless, and every
+    claim counts a try, so a row that keeps losing its worker ends in ``error``."""
     from grader.django.actions import enqueue
 
-    stale_queue = now - timedelta(seconds=settings.GRADER_REQUEUE_AFTER_SECONDS)
-    found = dict(
-        Submission.objects.filter(status=Status.QUEUED, enqueued_at__lt=stale_queue).values_list(
-            "pk", "purpose"
-        )[:500]
-    )
-    expired = list(
-        Submission.objects.filter(status=Status.RUNNING, lease_until__lt=now).values_list(
-            "pk", "purpose"
-        )[:500]
-    )
-    for pk, purpose in expired:
-        if Submission.objects.filter(pk=pk, status=Status.RUNNING, lease_until__lt=now).update(
+    soonest = now - timedelta(seconds=settings.GRADER_LOST_AFTER_SECONDS)
+    queued = Submission.objects.filter(status=Status.QUEUED, enqueued_at__lt=soonest)
+    depth: dict[str, int | None] = {}
+    found: dict[int, str] = {}
+    for pk, purpose, enqueued_at in queued.values_list("pk", "purpose", "enqueued_at")[:500]:
+        queue = queues.name_for(purpose)
+        if queue not in depth:
+            depth[queue] = queues.waiting(queue)
+        if heartbeat.queued_is_lost(enqueued_at, now, broker_waiting=depth[queue]):
+            found[pk] = purpose
+    stale = Submission.objects.filter(status=Status.RUNNING, lease_until__lt=now)
+    for pk, purpose in stale.values_list("pk", "purpose")[:500]:
+        if stale.filter(pk=pk).update(
             status=Status.QUEUED, claim_token="", claimed_by="", lease_until=None
         ):
             found[pk] = purpose

@@ -22,8 +22,8 @@ def grade_submission(self, submission_id: int) -> str:
     if outcome is service.Outcome.RETRY:
         raise self.retry(countdown=2 ** min(self.request.retries, 5))
     if outcome is service.Outcome.BUSY:
-        # Another worker holds a live claim; come back when its lease may have run out.
-        raise self.retry(countdown=settings.GRADER_LEASE_SECONDS)
+        # Another worker holds a claim it keeps renewing; come back when it may be stale.
+        raise self.retry(countdown=settings.GRADER_STALE_AFTER_SECONDS)
     return outcome.value
 
 

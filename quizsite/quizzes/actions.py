@@ -21,7 +21,16 @@ from grader.django.models import Submission
 from questions import format as qformat
 from questions.models import Question, QuestionVersion
 from quizsite.accounts import access
-from quizsite.quizzes import content, feedback_rules, grading, history, messages, signals, timing
+from quizsite.quizzes import (
+    content,
+    feedback_rules,
+    grading,
+    history,
+    messages,
+    preparation,
+    signals,
+    timing,
+)
 from quizsite.quizzes.models import (
     Answer,
     AnswerRevision,
@@ -205,7 +214,10 @@ def start_attempt(quiz: Quiz, user, *, now: datetime) -> Attempt:
             return running
         raise QuizError(messages.NO_ATTEMPTS_LEFT)
     number = used + 1
-    drawn = draw_questions(quiz, user, number)
+    # Drawn before the quiz opened when it could be (preparation.py): then Start inserts only.
+    drawn = preparation.prepared_draw(quiz, user, number)
+    if drawn is None:
+        drawn = [(q.current_id, pts, seed) for q, pts, seed in draw_questions(quiz, user, number)]
     if not drawn:
         raise QuizError(messages.NO_QUESTIONS)
     attempt = Attempt(
@@ -223,11 +235,11 @@ def start_attempt(quiz: Quiz, user, *, now: datetime) -> Attempt:
                 AttemptQuestion(
                     attempt=attempt,
                     position=i,
-                    question_version_id=q.current_id,
+                    question_version_id=version_id,
                     seed=seed,
                     points=points,
                 )
-                for i, (q, points, seed) in enumerate(drawn, start=1)
+                for i, (version_id, points, seed) in enumerate(drawn, start=1)
             )
             Answer.objects.bulk_create(Answer(attempt_question=aq) for aq in aqs)
     except IntegrityError:
@@ -857,6 +869,7 @@ def save_quiz(quiz: Quiz, pools: list[dict[str, Any]], *, now: datetime) -> int:
             if spec.get("questions"):
                 pool.questions.set(spec["questions"])
         moved = recompute_deadlines(quiz)
+        preparation.forget(quiz)  # drawn from the old pools
     log.info("quiz %s saved at %s; %s running deadline(s) moved", quiz.pk, now.isoformat(), moved)
     return moved
 

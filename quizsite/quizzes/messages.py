@@ -85,3 +85,8 @@ TIME_EARLIER = "Your end time was changed: the quiz now ends at {ends_at}."
 NO_TRIAL_RUNS = (
     "Trial runs are off for this question in this quiz; your answer is graded when you submit."
 )
+# Shown on the start page when more students press Start than the site admits at once.
+STARTING_IN_LINE = (
+    "Many students are starting; you are in line, retrying in {seconds} s. "
+    "Your time has not started yet."
+)

@@ -570,3 +570,30 @@ class QuestionFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"Feedback of {self.question_id} in {self.quiz_id}"
+
+
+class PreparedDraw(models.Model):
+    """A student's first attempt drawn before the quiz opened (``preparation.py``), so
+    that a class pressing Start at the same second only inserts rows. It is what
+    ``actions.draw_questions`` would draw; ``bank_mark`` (the newest question version
+    when it was drawn) and ``retired_mark`` (how many questions were retired) tell a
+    draw made before a bank change, which is not used."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="prepared_draws")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField(default=1)
+    # [[question version id, points, variant seed], ...] in position order
+    drawn = models.JSONField()
+    bank_mark = models.PositiveBigIntegerField(default=0)
+    retired_mark = models.PositiveIntegerField(default=0)
+    drawn_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user", "number"], name="one_prepared_draw_per_attempt"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Draw for {self.user} on {self.quiz_id} #{self.number}"

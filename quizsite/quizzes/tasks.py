@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from quizsite.quizzes import actions, similarity_runs
+from quizsite.quizzes import actions, preparation, similarity_runs
 
 
 @shared_task(name="quizzes.expire_due_attempts")
@@ -15,6 +15,12 @@ def expire_due_attempts() -> int:
     expired = actions.expire_due(now=timezone.now())
     actions.reconcile_code_results()
     return expired
+
+
+@shared_task(name="quizzes.prepare_upcoming_quizzes")
+def prepare_upcoming_quizzes() -> int:
+    """Draw the questions of quizzes about to open, so that Start only inserts rows."""
+    return preparation.prepare_upcoming(now=timezone.now())
 
 
 @shared_task(name="quizzes.find_similar_answers", soft_time_limit=300, time_limit=330)

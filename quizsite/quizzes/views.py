@@ -27,6 +27,7 @@ from questions.rendering import render_markdown
 from quizsite.accounts import access, csvrows
 from quizsite.quizzes import (
     actions,
+    admission,
     gate,
     gradebook,
     messages,
@@ -159,6 +160,27 @@ def course(request: HttpRequest, course_code: str) -> HttpResponse:
     )
 
 
+def _in_line(request: HttpRequest, quiz: Quiz, wait: int) -> HttpResponse:
+    """A light page for a start the site cannot admit this second: it presses Start
+    again by itself in ``wait`` seconds (the status and header say the same to a client)."""
+    response = render(
+        request,
+        "quizzes/start_line.html",
+        {
+            "course": quiz.course,
+            "quiz": quiz,
+            "wait": wait,
+            "message": messages.STARTING_IN_LINE.format(seconds=wait),
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(wait)
+    # Waiting in line is the site working as meant, not a server error: Django's request
+    # log would record every one at ERROR level and drown real faults in a busy minute.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
@@ -169,6 +191,10 @@ def start(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
         # The access rules (code, networks) before anything is drawn or resumed.
         refusal = gate.start_refusal(request, quiz)
     if request.method == "POST" and not refusal:
+        # A right access code is remembered in the session: the retry needs none.
+        wait = admission.start_wait(request)
+        if wait:
+            return _in_line(request, quiz, wait)
         try:
             the_attempt = actions.start_attempt(quiz, request.user, now=now)
         except actions.QuizError as error:
