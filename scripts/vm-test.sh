@@ -33,7 +33,11 @@ PYTEST=("$PY" -m pytest -p no:cacheprovider -q -o "addopts=-ra --strict-markers"
 # The real sandbox's tests (the fake runner's, which time a few milliseconds of
 # in-process CPU, are left to the host: under emulation they may read 0).
 SANDBOX_TESTS="grader/tests/sandbox --ignore=grader/tests/sandbox/test_it_fakes_runs_without_isolation.py"
-export PYTHONDONTWRITEBYTECODE=1 DATABASE_URL=sqlite:////tmp/vm-test.sqlite3
+# The checkout is shared read-only: the site's local state (var/: SQLite, the embedded
+# broker's folders, the file cache, the secret key) goes to /tmp instead.
+export PYTHONDONTWRITEBYTECODE=1 DATABASE_URL=sqlite:////tmp/vm-test.sqlite3 \
+  QUIZSITE_VAR_DIR=/tmp/quizsite-var CELERY_BROKER_URL=memory:// SECRET_KEY=vm-test-only
+mkdir -p /tmp/quizsite-var
 # Under emulation (see ACCEL) the hostile tests give their attacks more CPU time.
 SLOW=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^quizsite.slowdown=//p')
 [ -z "$SLOW" ] || export GRADER_TEST_SLOWDOWN=$SLOW
