@@ -22,7 +22,7 @@ import django  # noqa: E402 - after the path is set
 
 django.setup()
 
-from django.db import OperationalError, InterfaceError, connection  # noqa: E402
+from django.db import InterfaceError, OperationalError, connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 # A correct answer to the sample bank's countdown question, slowed down so that a fault
