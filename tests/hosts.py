@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -32,6 +33,10 @@ def unavailable() -> str | None:
         return "`ip netns` is unavailable"
     if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
         return "needs PostgreSQL's binaries under /usr/lib/postgresql"
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        return "needs the postgres user (PostgreSQL refuses to run as root)"
     return None
 
 
