@@ -17,10 +17,10 @@ workers' logs), zeros (0 expected: every answer is correct), errors, and recover
     sudo .venv/bin/python bench/hosts_faults.py [--submissions 200] [--sleep 1]
 
 A grade waits for the sweeper when its message or its worker is gone: the sweeper runs
-every 60 s (beat) and takes a running answer whose lease ran out, or a queued one
-enqueued longer ago than GRADER_REQUEUE_AFTER_SECONDS. The lease and that delay are set
-short here (GRADER_LEASE_SECONDS=30, GRADER_REQUEUE_AFTER_SECONDS=30, both printed);
-production's are 360 s and 120 s, so recovery there takes correspondingly longer.
+every GRADER_SWEEP_SECONDS (beat, 10 s) and takes a running answer whose heartbeat is
+older than GRADER_STALE_AFTER_SECONDS (30 s), or a queued one whose broker queue is
+empty after GRADER_LOST_AFTER_SECONDS (20 s). The bench runs with production's
+defaults (printed).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.hosts import SCRIPT, Topology, host_of, unavailable  # noqa: E402
 
-SETTINGS = {"GRADER_LEASE_SECONDS": "30", "GRADER_REQUEUE_AFTER_SECONDS": "30"}
+SETTINGS: dict[str, str] = {}  # production's defaults
 FAULTS = 5
 
 

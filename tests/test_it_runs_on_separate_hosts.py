@@ -25,12 +25,9 @@ def topology():
     # postgres, which must reach its data directory.
     state = Path(tempfile.mkdtemp(prefix="quizsite-hosts-"))
     state.chmod(0o755)
-    # A short lease and requeue delay, so the cut-off worker's answer comes back within
-    # one sweep (beat's sweeper runs every 60 s).
-    hosts = Topology(
-        state / "hosts",
-        env={"GRADER_LEASE_SECONDS": "10", "GRADER_REQUEUE_AFTER_SECONDS": "30"},
-    )
+    # A short heartbeat bound, so the cut-off worker's answer comes back within seconds
+    # (beat's sweeper runs every GRADER_SWEEP_SECONDS, 10 s).
+    hosts = Topology(state / "hosts", env={"GRADER_STALE_AFTER_SECONDS": "10"})
     try:
         hosts.up()
         yield hosts
