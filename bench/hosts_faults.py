@@ -186,8 +186,9 @@ def main() -> None:
     print(
         f"separate hosts: {args.submissions} correct code answers ({per} per fault), each "
         f"sleeping {args.sleep} s, real sandbox, two worker hosts of concurrency 1; "
-        + ", ".join(f"{k}={v}" for k, v in SETTINGS.items())
-        + " (production: 360 and 120); the sweeper runs every 60 s",
+        + (", ".join(f"{k}={v}" for k, v in SETTINGS.items()) or "production's settings")
+        + " (a heartbeat every 5 s, stale after 30 s, lost messages after 20 s; the "
+        "sweeper runs every 10 s)",
         flush=True,
     )
     t0 = time.monotonic()
