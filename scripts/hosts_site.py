@@ -22,7 +22,7 @@ import django  # noqa: E402 - after the path is set
 
 django.setup()
 
-from django.db import InterfaceError, OperationalError, connection  # noqa: E402
+from django.db import InterfaceError, OperationalError, close_old_connections, connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 # A correct answer to the sample bank's countdown question, slowed down so that a fault
@@ -67,14 +67,27 @@ def autosave(seconds: float) -> dict:
     from quizsite.quizzes import actions
     from quizsite.quizzes.models import AttemptQuestion, Quiz
 
-    user = User.objects.get(username="demo-student2")
-    quiz = Quiz.objects.filter(course__code="cs107").order_by("pk").first()
-    attempt = actions.start_attempt(quiz, user, now=timezone.now())
-    aq = (
-        AttemptQuestion.objects.filter(attempt=attempt, question_version__question__type="code")
-        .order_by("position")
-        .first()
-    )
+    def begin():
+        user = User.objects.get(username="demo-student2")
+        quiz = Quiz.objects.filter(course__code="cs107").order_by("pk").first()
+        attempt = actions.start_attempt(quiz, user, now=timezone.now())
+        aq = (
+            AttemptQuestion.objects.filter(attempt=attempt, question_version__question__type="code")
+            .order_by("position")
+            .first()
+        )
+        return attempt, aq
+
+    # The database may be the one restarting as this starts: the page would retry too.
+    for _ in range(60):
+        try:
+            attempt, aq = begin()
+            break
+        except OperationalError:
+            close_old_connections()
+            time.sleep(0.5)
+    else:
+        raise RuntimeError("the database did not come back within 30 s")
     acked = failed = 0
     last = None
     end = time.monotonic() + seconds
