@@ -122,10 +122,10 @@ def end_to_end(count: int, concurrency: int) -> dict | None:
     call_command("migrate", verbosity=0)
     redis.Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()
 
-    from grader.django.actions import submit_code
-    from grader.django.models import Submission
-    from questions.models import Question, QuestionVersion
-    from questions.versions import read_package_files
+    from quizsite.bank.models import Question, QuestionVersion
+    from quizsite.bank.versions import read_package_files
+    from quizsite.grading.actions import submit_code
+    from quizsite.grading.models import Submission
 
     versions = []
     for q in code_questions():

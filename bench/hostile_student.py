@@ -81,8 +81,8 @@ def random_text(chars: int) -> str:
 def seed():
     from django.utils import timezone
 
-    from questions.models import Question, QuestionVersion
     from quizsite.accounts.models import Course, Membership, User
+    from quizsite.bank.models import Question, QuestionVersion
     from quizsite.quizzes.models import Quiz, QuizPool
 
     files = {

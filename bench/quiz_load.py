@@ -110,9 +110,9 @@ def seed(
     from django.core.management import call_command
     from django.utils import timezone
 
-    from questions.models import Question
-    from questions.sync import sync_bank
     from quizsite.accounts.models import Course, Membership, User
+    from quizsite.bank.models import Question
+    from quizsite.bank.sync import sync_bank
     from quizsite.quizzes.models import Quiz, QuizPool
 
     call_command("migrate", verbosity=0)

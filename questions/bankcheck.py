@@ -7,7 +7,7 @@ are beside it, of an allowed type and size (``questions.images``). ``self_check(
 grades each code question's reference with the grader's pipeline: it must be graded
 (not ``error``) and earn full marks, for a few seeds when the question has variants.
 
-``questions.sync`` runs both before its database transaction; tools without a
+``quizsite.bank.sync`` runs both before its database transaction; tools without a
 database (``python -m grader import``) run the same functions, so the rules are
 written once.
 """

@@ -8,4 +8,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings")
 
 app = Celery("quizsite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["grader.django", "quizsite.quizzes", "quizsite.reports"])
+app.autodiscover_tasks(["quizsite.grading", "quizsite.quizzes", "quizsite.reports"])

@@ -27,8 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "quizsite.accounts",
-    "questions",
-    "grader.django",
+    "quizsite.bank",
+    "quizsite.grading",
     "quizsite.quizzes",
     "quizsite.reports",
     "quizsite.lti",
@@ -268,7 +268,7 @@ GRADER_SANDBOX_DEV = env.get_bool("GRADER_SANDBOX_DEV", False)
 # "real": the isolated sandbox; "fake": no isolation, for fast tests only.
 GRADER_SANDBOX = env.get_choice("GRADER_SANDBOX", "real", ("real", "fake"))
 GRADER_TASK_TIME_LIMIT = env.get_int("GRADER_TASK_TIME_LIMIT", 300, minimum=30)
-# A grading renews its claim every GRADER_HEARTBEAT_SECONDS (grader/django/heartbeat.py);
+# A grading renews its claim every GRADER_HEARTBEAT_SECONDS (quizsite/grading/heartbeat.py);
 # a claim not renewed for GRADER_STALE_AFTER_SECONDS belongs to a dead worker, and the
 # sweep (every GRADER_SWEEP_SECONDS) gives it to another.
 GRADER_HEARTBEAT_SECONDS = env.get_int("GRADER_HEARTBEAT_SECONDS", 5, minimum=1)

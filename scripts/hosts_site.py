@@ -35,14 +35,14 @@ ANSWER = (
 
 
 def _version():
-    from questions.models import Question
+    from quizsite.bank.models import Question
 
     question = Question.objects.select_related("current").get(bank="sample", path=QUESTION)
     return question.current
 
 
 def submit(count: int, sleep: float) -> list[int]:
-    from grader.django import actions
+    from quizsite.grading import actions
 
     version = _version()
     code = ANSWER.format(sleep=sleep)
@@ -50,7 +50,7 @@ def submit(count: int, sleep: float) -> list[int]:
 
 
 def state() -> list[dict]:
-    from grader.django.models import Submission
+    from quizsite.grading.models import Submission
 
     rows = Submission.objects.order_by("pk").values(
         "pk", "status", "score", "max_score", "claimed_by", "tries"

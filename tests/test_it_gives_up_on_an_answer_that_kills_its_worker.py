@@ -5,9 +5,9 @@ of killing yet another process."""
 
 import pytest
 
-from grader.django.actions import submit_code
-from grader.django.models import Submission
-from grader.django.tests.conftest import make_version
+from quizsite.grading.actions import submit_code
+from quizsite.grading.models import Submission
+from quizsite.grading.tests.conftest import make_version
 from tests.test_it_grades_through_a_real_worker import running_worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

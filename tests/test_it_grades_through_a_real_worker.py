@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from grader.django.actions import submit_code
-from grader.django.models import Submission
-from grader.django.tests.conftest import make_version
+from quizsite.grading.actions import submit_code
+from quizsite.grading.models import Submission
+from quizsite.grading.tests.conftest import make_version
 from tests.workers import new_queue, start_worker, stop_worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -14,9 +14,9 @@ from celery import Celery
 from django.conf import settings
 from django.db import connection
 
-import grader.django.actions as actions
-from grader.django.models import Submission
-from grader.django.tests.conftest import make_version
+import quizsite.grading.actions as actions
+from quizsite.grading.models import Submission
+from quizsite.grading.tests.conftest import make_version
 from quizsite.worker_health import pool_size
 from tests.workers import new_queue, pool_children, start_worker, stop_worker, wait_for
 

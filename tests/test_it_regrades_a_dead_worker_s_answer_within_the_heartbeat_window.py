@@ -11,10 +11,10 @@ import time
 import pytest
 from django.utils import timezone
 
-from grader.django import service
-from grader.django.actions import submit_code
-from grader.django.models import Submission
-from grader.django.tests.conftest import make_version
+from quizsite.grading import service
+from quizsite.grading.actions import submit_code
+from quizsite.grading.models import Submission
+from quizsite.grading.tests.conftest import make_version
 from tests.test_it_grades_through_a_real_worker import running_worker
 from tests.workers import wait_for
 

@@ -1,5 +1,5 @@
-"""Helpers for tests that need a bank folder: copies of sample questions, small
-hand-written packages, and a snapshot of the question tables."""
+"""Helpers for tests that need a bank folder: copies of sample questions and small
+hand-written packages."""
 
 from __future__ import annotations
 
@@ -22,12 +22,3 @@ def write_package(root: Path, qid: str, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
-
-
-def db_snapshot() -> list[tuple]:
-    """Every Question and QuestionVersion row with every field, for before/after checks."""
-    from questions.models import Question, QuestionVersion
-
-    questions = list(Question.objects.order_by("pk").values_list())
-    versions = list(QuestionVersion.objects.order_by("pk").values_list())
-    return [("questions", *questions), ("versions", *versions)]

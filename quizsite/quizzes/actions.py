@@ -17,10 +17,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Q
 
-from grader.django.models import Submission
 from questions import format as qformat
-from questions.models import Question, QuestionVersion
 from quizsite.accounts import access
+from quizsite.bank.models import Question, QuestionVersion
+from quizsite.grading.models import Submission
 from quizsite.quizzes import (
     content,
     feedback_rules,
@@ -421,7 +421,7 @@ def _grade_now(
         return grading.FAILED, None, None
     if grading.is_blank(value):
         return grading.GRADED, 0.0, None
-    from grader.django.actions import submit_code
+    from quizsite.grading.actions import submit_code
 
     submission = submit_code(key, value, user=user, seed=aq.seed, purpose=Submission.Purpose.ANSWER)
     return grading.PENDING, None, submission
@@ -962,7 +962,7 @@ def run_visible_tests(attempt: Attempt, position: int, code: str, *, now: dateti
         raise QuizError(messages.BAD_VALUE) from None
     from django.conf import settings
 
-    from grader.django.actions import submit_code, trial_budget_used
+    from quizsite.grading.actions import submit_code, trial_budget_used
 
     if trial_budget_used(attempt.user, now=now):
         raise QuizError(

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from questions import format as qformat
-from questions.models import QuestionVersion
-from questions.rendering import inline_html, option_order, render_markdown
-from questions.versions import load_version
+from quizsite.bank.models import QuestionVersion
+from quizsite.bank.rendering import inline_html, option_order, render_markdown
+from quizsite.bank.versions import load_version
 
 __all__ = [
     "essay_settings",

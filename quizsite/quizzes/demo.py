@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from questions.models import Question
 from quizsite.accounts.models import Course
+from quizsite.bank.models import Question
 from quizsite.quizzes.models import FeedbackRelease, HomeworkPolicy, Quiz, QuizPool
 
 SAMPLE_TOPICS = [

@@ -151,7 +151,7 @@ class Catalogue:
 
     @classmethod
     def load(cls) -> Catalogue:
-        from questions.models import Question
+        from quizsite.bank.models import Question
 
         rows = (
             Question.objects.filter(retired=False, current__isnull=False)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from questions.models import Question
+from quizsite.bank.models import Question
 from quizsite.quizzes import access_rules, activity
 from quizsite.quizzes.models import (
     ActivityEvent,

@@ -131,7 +131,7 @@ class QuizPool(models.Model):
         if self.count < 1:
             raise ValidationError({"count": "Draw at least one question."})
         if self.topic:
-            from questions.models import Question
+            from quizsite.bank.models import Question
 
             topics = Question.objects.filter(retired=False, current__isnull=False).values_list(
                 "topics", flat=True

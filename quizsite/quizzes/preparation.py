@@ -25,8 +25,8 @@ from django.db import transaction
 from django.db.models import Count, Subquery
 from django.db.models.functions import Coalesce
 
-from questions.models import Question, QuestionVersion
 from quizsite.accounts.models import Membership, Role
+from quizsite.bank.models import Question, QuestionVersion
 from quizsite.quizzes.models import Attempt, PreparedDraw, Quiz
 
 log = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from grader.django.models import Submission
 from questions import format as qformat
+from quizsite.grading.models import Submission
 from quizsite.quizzes import content, grading
 from quizsite.quizzes.models import AnswerReview, Attempt, AttemptQuestion, Quiz
 
@@ -193,7 +193,7 @@ def question_previews(pks: list[int]) -> list[Preview]:
     """The current prompt of each question (the variant for seed 0, as the bank's
     preview page shows first), in one query; a question whose files cannot be read
     gets a line saying so and the rest of the form stays usable."""
-    from questions.models import Question
+    from quizsite.bank.models import Question
 
     rows = Question.objects.filter(pk__in=pks, current__isnull=False).select_related(
         "current__question"

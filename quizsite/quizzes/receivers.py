@@ -6,7 +6,7 @@ import logging
 
 from django.dispatch import receiver
 
-from grader.django.signals import submission_finished
+from quizsite.grading.signals import submission_finished
 
 
 @receiver(submission_finished, dispatch_uid="quizzes.code_result")

@@ -15,9 +15,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.http import Http404
 
 from questions import images
-from questions.models import Question, QuestionImage
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role, User
+from quizsite.bank.models import Question, QuestionImage
 from quizsite.quizzes import access_rules, activity, content, gradebook, statistics, timing
 from quizsite.quizzes.actions import override_for, pick_override
 from quizsite.quizzes.grading import TO_GRADE_BY_HAND

@@ -72,7 +72,7 @@ def _answers(run: SimilarityRun) -> tuple[dict[int, str], set[int], set[int]]:
 
 def given_code(version_ids: set[int]) -> tuple[str, str]:
     """The starter code and the reference of every version answered, one after another."""
-    from questions.models import QuestionVersion
+    from quizsite.bank.models import QuestionVersion
 
     starters, references = [], []
     for version in QuestionVersion.objects.filter(pk__in=version_ids).order_by("number"):

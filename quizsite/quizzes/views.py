@@ -22,9 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
-from grader.django.models import Submission
-from questions.rendering import render_markdown
 from quizsite.accounts import access, csvrows
+from quizsite.bank.rendering import render_markdown
+from quizsite.grading.models import Submission
 from quizsite.quizzes import (
     actions,
     admission,

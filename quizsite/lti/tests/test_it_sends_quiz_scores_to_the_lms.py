@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from questions.models import QuestionVersion
+from quizsite.bank.models import QuestionVersion
 from quizsite.lti.models import Identity, LineItem, Passback
 from quizsite.lti.tests.conftest import launch
 from quizsite.quizzes import actions

@@ -144,7 +144,7 @@ def store_question(path: str, files: dict[str, str], *, bank: str = "test", reti
     """A Question with one QuestionVersion holding ``files`` (as the bank import does)."""
     import tomllib
 
-    from questions.models import Question, QuestionVersion
+    from quizsite.bank.models import Question, QuestionVersion
 
     raw = tomllib.loads(files["question.toml"])
     question = Question.objects.create(

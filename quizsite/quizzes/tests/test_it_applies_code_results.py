@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from grader.django import service
-from grader.django.models import Submission
-from grader.django.signals import submission_finished
+from quizsite.grading import service
+from quizsite.grading.models import Submission
+from quizsite.grading.signals import submission_finished
 from quizsite.quizzes import actions, receivers, tasks
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0, position_of

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from questions.sync import sync_bank
 from questions.tests.banks import SAMPLE
+from quizsite.bank.sync import sync_bank
 from quizsite.quizzes import actions, demo
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection, connections
 
-from grader.django.models import Submission
+from quizsite.grading.models import Submission
 from quizsite.quizzes import actions
 from quizsite.quizzes.models import Answer, Attempt
 from quizsite.quizzes.tests.conftest import T0, position_of

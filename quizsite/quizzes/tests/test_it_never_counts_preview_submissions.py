@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from grader.django import service
-from grader.django.models import Submission
-from questions import actions as question_actions
+from quizsite.bank import actions as question_actions
+from quizsite.grading import service
+from quizsite.grading.models import Submission
 from quizsite.quizzes import actions
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0, position_of

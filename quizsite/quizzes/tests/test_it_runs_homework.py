@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from grader.django.models import Submission
-from grader.django.signals import submission_finished
+from quizsite.grading.models import Submission
+from quizsite.grading.signals import submission_finished
 from quizsite.quizzes import actions, messages
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0, position_of

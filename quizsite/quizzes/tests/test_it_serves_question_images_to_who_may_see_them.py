@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from questions.models import QuestionImage
 from questions.tests.image_helpers import SVG, png
+from quizsite.bank.models import QuestionImage
 from quizsite.quizzes import actions, content
 from quizsite.quizzes.models import QuizPool
 from quizsite.quizzes.tests.conftest import T0, store_question

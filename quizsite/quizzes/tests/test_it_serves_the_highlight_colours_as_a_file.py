@@ -1,5 +1,5 @@
 """The quiz pages take the colours of highlighted code from a static file (no inline
-style), which must stay what ``questions.rendering.highlight_css`` produces."""
+style), which must stay what ``quizsite.bank.rendering.highlight_css`` produces."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import time_machine
 from django.urls import reverse
 
-from questions.rendering import highlight_css
+from quizsite.bank.rendering import highlight_css
 from quizsite.quizzes import actions
 from quizsite.quizzes.tests.conftest import T0
 
@@ -18,7 +18,7 @@ STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "css" / "highlight
 def test_it_keeps_the_stylesheet_in_step_with_pygments() -> None:
     text = STYLESHEET.read_text(encoding="utf-8")
     assert highlight_css().strip() in text, (
-        "regenerate quizsite/static/css/highlight.css from questions.rendering.highlight_css()"
+        "regenerate quizsite/static/css/highlight.css from quizsite.bank.rendering.highlight_css()"
     )
 
 

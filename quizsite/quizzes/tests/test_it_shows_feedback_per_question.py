@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from grader.django.models import Submission
-from grader.django.signals import submission_finished
+from quizsite.grading.models import Submission
+from quizsite.grading.signals import submission_finished
 from quizsite.quizzes import actions, feedback_rules, messages
 from quizsite.quizzes.models import Answer, QuestionFeedback
 from quizsite.quizzes.tests.conftest import T0, position_of

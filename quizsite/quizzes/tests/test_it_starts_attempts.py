@@ -133,7 +133,7 @@ def test_it_draws_differently_for_different_students(topic_quiz, personas) -> No
 
 
 def test_it_keeps_the_version_given_when_the_bank_changes(quiz, student, small_bank) -> None:
-    from questions.models import QuestionVersion
+    from quizsite.bank.models import QuestionVersion
 
     attempt = actions.start_attempt(quiz, student, now=T0)
     choice = small_bank["choice"]

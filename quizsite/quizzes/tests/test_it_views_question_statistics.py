@@ -12,10 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from grader.django.models import Submission
-from grader.django.signals import submission_finished
-from questions.models import QuestionVersion
 from quizsite.accounts.models import Membership, User
+from quizsite.bank.models import QuestionVersion
+from quizsite.grading.models import Submission
+from quizsite.grading.signals import submission_finished
 from quizsite.quizzes import actions
 from quizsite.quizzes.models import Answer, Attempt, QuizPool
 from quizsite.quizzes.tests.conftest import SMALL_BANK, T0, position_of

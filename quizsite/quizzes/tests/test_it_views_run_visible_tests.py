@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from grader.django.models import Submission
+from quizsite.grading.models import Submission
 from quizsite.quizzes import actions, messages
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0

@@ -23,7 +23,7 @@ class Command(BaseCommand):
     help = "Load the sample bank and demo accounts, course, quiz and milestone (idempotent)."
 
     def handle(self, *args, **options):
-        from questions.sync import sync_bank
+        from quizsite.bank.sync import sync_bank
 
         bank = Path(settings.BASE_DIR) / "questions" / "bank"
         # The sample bank's references are self-checked by the test suite; skipping the

@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-from questions.models import QuestionVersion
 from quizsite.accounts.models import User
+from quizsite.bank.models import QuestionVersion
 from quizsite.lti.models import Context, Identity, LineItem
 from quizsite.lti.tests.browser.conftest import open_in_lms
 from quizsite.lti.tests.conftest import launch

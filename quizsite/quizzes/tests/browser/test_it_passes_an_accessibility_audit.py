@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-from questions.models import QuestionVersion
+from quizsite.bank.models import QuestionVersion
 from quizsite.quizzes import actions
 from quizsite.quizzes.models import Attempt
 from quizsite.quizzes.tests.browser.conftest import positions_by_type, start_quiz, wait_until

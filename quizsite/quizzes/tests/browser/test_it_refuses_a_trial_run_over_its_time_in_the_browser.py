@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-from grader.django.models import Submission
+from quizsite.grading.models import Submission
 from quizsite.quizzes import messages
 from quizsite.quizzes.models import AttemptQuestion
 from quizsite.quizzes.tests.browser.conftest import (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from questions.versions import read_package_files
+from quizsite.bank.versions import read_package_files
 from quizsite.quizzes.models import QuizPool
 from quizsite.quizzes.tests.browser.conftest import get_code, positions_by_type, start_quiz
 from quizsite.quizzes.tests.conftest import store_question

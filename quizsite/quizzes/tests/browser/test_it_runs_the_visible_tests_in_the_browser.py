@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from grader.django.models import Submission
+from quizsite.grading.models import Submission
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.browser.conftest import (
     positions_by_type,

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 def held_grading(monkeypatch, settings):
     """Grading messages are held (as if every worker were busy) until the test grades
     them itself, in this process, with the no-isolation sandbox."""
-    from grader.django import tasks
+    from quizsite.grading import tasks
 
     held: list[int] = []
     monkeypatch.setattr(tasks.grade_submission, "delay", lambda pk: held.append(pk))
@@ -32,7 +32,7 @@ def held_grading(monkeypatch, settings):
 def test_it_updates_the_results_when_grading_finishes(
     browser, student, course, live_quiz, held_grading
 ) -> None:
-    from grader.django import service
+    from quizsite.grading import service
 
     quiz = live_quiz()
     browser.login(student)

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-from questions.models import QuestionImage
 from questions.tests.image_helpers import png
+from quizsite.bank.models import QuestionImage
 from quizsite.quizzes.models import QuizPool
 from quizsite.quizzes.tests.browser.conftest import start_quiz, wait_until
 from quizsite.quizzes.tests.conftest import store_question

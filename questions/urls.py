@@ -1,9 +1,0 @@
-from django.urls import path
-
-from questions import views
-
-app_name = "questions"
-urlpatterns = [
-    path("", views.index, name="index"),
-    path("<str:bank>/<path:path>/", views.preview, name="preview"),
-]

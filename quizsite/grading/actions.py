@@ -1,0 +1,66 @@
+"""Write side of grading: create a submission and enqueue it after the transaction
+that created it commits (a worker must never look for a row that isn't there yet)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from quizsite.bank.models import QuestionVersion
+from quizsite.grading import trials
+from quizsite.grading.models import Submission
+
+
+def submit_code(
+    version: QuestionVersion,
+    code: str,
+    *,
+    user=None,
+    seed: int = 0,
+    purpose: str = Submission.Purpose.ANSWER,
+) -> Submission:
+    submission = Submission.objects.create(
+        question_version=version,
+        user=user,
+        code=code,
+        seed=seed,
+        purpose=purpose,
+        status=Submission.Status.QUEUED,
+        enqueued_at=timezone.now(),
+    )
+    enqueue(submission.pk, purpose)
+    return submission
+
+
+def queue_for(purpose: str) -> str | None:
+    """Trial runs have a queue (and workers) of their own: a student's code that sleeps
+    in a trial run never delays anyone's submitted answer. Everything else goes to
+    Celery's default queue (None)."""
+    if purpose == Submission.Purpose.VISIBLE_TESTS:
+        return settings.GRADER_TRIAL_QUEUE
+    return None
+
+
+def enqueue(submission_id: int, purpose: str) -> None:
+    from quizsite.grading.tasks import grade_submission
+
+    queue = queue_for(purpose)
+    if queue is None:
+        transaction.on_commit(lambda: grade_submission.delay(submission_id))
+    else:
+        transaction.on_commit(lambda: grade_submission.apply_async((submission_id,), queue=queue))
+
+
+def trial_budget_used(user, *, now: datetime) -> bool:
+    """Whether ``user``'s trial runs have used their worker time (``quizsite.grading.trials``)."""
+    window = timedelta(seconds=settings.GRADER_TRIAL_WINDOW_SECONDS)
+    rows = Submission.objects.filter(
+        user=user, purpose=Submission.Purpose.VISIBLE_TESTS, started_at__isnull=False
+    ).filter(Q(finished_at__isnull=True) | Q(finished_at__gt=now - window))
+    spans = [trials.TrialSpan(s, f) for s, f in rows.values_list("started_at", "finished_at")]
+    budget = timedelta(seconds=settings.GRADER_TRIAL_SECONDS)
+    return trials.budget_used(spans, now=now, window=window, budget=budget)

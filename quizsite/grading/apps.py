@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GradingConfig(AppConfig):
+    name = "quizsite.grading"
+    label = "grading"
+    verbose_name = "Grading"

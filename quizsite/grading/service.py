@@ -1,0 +1,204 @@
+"""Claiming, grading and storing one submission: the body of the Celery task, kept
+as plain functions so tests can call them without a broker.
+
+A worker claims a row with one conditional UPDATE and a random token; it stores the
+result with another UPDATE that only matches while it still holds that token. So a
+redelivered task never grades twice. While it grades, the worker renews the claim's
+lease every few seconds (``heartbeat``); a worker that died mid-grade stops renewing,
+and its claim goes stale within ``GRADER_STALE_AFTER_SECONDS`` (the sweep then
+enqueues the row again) or, on the same host, is taken over at once."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from quizsite.grading import heartbeat, queues
+from quizsite.grading.models import Submission
+from quizsite.grading.signals import submission_finished
+
+log = logging.getLogger(__name__)
+
+Status = Submission.Status
+
+
+class Outcome(StrEnum):
+    DONE = "done"  # graded or error stored now
+    SKIPPED = "skipped"  # already finished, or gone
+    BUSY = "busy"  # another live worker holds it
+    RETRY = "retry"  # grading failed on our side; try again later
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _holder_is_dead(claimed_by: str) -> bool:
+    host, _, pid = claimed_by.rpartition(":")
+    return host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid))
+
+
+def claim(submission_id: int, *, me: str, now: datetime) -> str | None:
+    """Take the row for grading; returns the claim token, or None if not ours to grade."""
+    token = uuid.uuid4().hex
+    fields = dict(
+        status=Status.RUNNING,
+        claim_token=token,
+        claimed_by=me,
+        lease_until=heartbeat.lease_from(now),
+        started_at=now,
+        tries=F("tries") + 1,
+    )
+    rows = Submission.objects.filter(pk=submission_id)
+    if rows.filter(status=Status.QUEUED).update(**fields) == 1:
+        return token
+    if rows.filter(status=Status.RUNNING, lease_until__lt=now).update(**fields) == 1:
+        return token
+    held = rows.filter(status=Status.RUNNING).values_list("claim_token", "claimed_by").first()
+    if held and _holder_is_dead(held[1]):
+        # The worker process that claimed it was killed on this machine: take over now.
+        if rows.filter(status=Status.RUNNING, claim_token=held[0]).update(**fields) == 1:
+            return token
+    return None
+
+
+def _sandbox_runner():
+    if settings.GRADER_SANDBOX == "fake":
+        from grader.sandbox import fake
+
+        return fake.run
+    import grader.sandbox
+
+    return grader.sandbox.run
+
+
+def _question_for(submission: Submission):
+    from quizsite.bank.versions import load_version
+
+    question = load_version(submission.question_version)
+    if submission.purpose == Submission.Purpose.VISIBLE_TESTS and question.code is not None:
+        # A trial run: the visible tests only, no hidden ones and no checks.
+        visible = tuple(t for t in question.code.tests if not t.hidden)
+        question = replace(question, code=replace(question.code, tests=visible, checks=()))
+    return question
+
+
+def grade_submission(submission_id: int, *, me: str | None = None) -> Outcome:
+    from grader import pipeline
+
+    me = me or worker_id()
+    now = timezone.now()
+    token = claim(submission_id, me=me, now=now)
+    if token is None:
+        status = (
+            Submission.objects.filter(pk=submission_id).values_list("status", flat=True).first()
+        )
+        return Outcome.BUSY if status in (Status.QUEUED, Status.RUNNING) else Outcome.SKIPPED
+    submission = Submission.objects.select_related("question_version__question").get(
+        pk=submission_id
+    )
+    if submission.tries > settings.GRADER_MAX_TRIES:
+        # The claim counted this try before anything ran. A row that comes back with
+        # more tries than that was claimed and never stored each time: its worker
+        # process was killed (memory, the task's time limit, a crash) while grading
+        # it. Grading it again would only kill another one, so staff get it instead.
+        log.error("submission %s lost its worker %s times", submission_id, submission.tries - 1)
+        detail = (
+            f"grading never finished: the worker grading it was lost "
+            f"{submission.tries - 1} times (killed, or ran out of memory or time)"
+        )
+        return _finish(submission_id, token, Status.ERROR, None, detail)
+    try:
+        question = _question_for(submission)
+        with heartbeat.beating(submission_id, token):
+            result = pipeline.grade(
+                question, submission.code, sandbox=_sandbox_runner(), seed=submission.seed
+            )
+        data = result.as_dict()
+        detail = "; ".join(result.errors)  # staff-only reasons, never in the result JSON
+    except Exception as exc:  # a bug of ours or a broken stored question: never a student's zero
+        log.exception("grading submission %s failed", submission_id)
+        data = None
+        detail = f"{type(exc).__name__}: {exc}"
+    if data is None or data.get("status") == "error":
+        detail = detail or "the grader reported an error"
+        if submission.tries < settings.GRADER_MAX_TRIES:
+            # Give the row back so a later try (or the sweeper) can take it.
+            Submission.objects.filter(pk=submission_id, claim_token=token).update(
+                status=Status.QUEUED,
+                claim_token="",
+                claimed_by="",
+                lease_until=None,
+                error_detail=detail[:2000],
+                enqueued_at=timezone.now(),
+            )
+            return Outcome.RETRY
+        return _finish(submission_id, token, Status.ERROR, data, detail)
+    return _finish(submission_id, token, Status.GRADED, data, "")
+
+
+def _finish(submission_id: int, token: str, status: str, data: dict | None, detail: str) -> Outcome:
+    stored = Submission.objects.filter(
+        pk=submission_id, status=Status.RUNNING, claim_token=token
+    ).update(
+        status=status,
+        result=data,
+        score=data.get("score") if data and status == Status.GRADED else None,
+        max_score=data.get("max_score") if data else None,
+        error_detail=detail[:2000],
+        finished_at=timezone.now(),
+        lease_until=None,
+    )
+    if stored != 1:
+        # Our lease ran out and another worker took the row: its result is the one kept.
+        return Outcome.SKIPPED
+    submission_finished.send(sender=Submission, submission=Submission.objects.get(pk=submission_id))
+    return Outcome.DONE
+
+
+def requeue_stuck(*, now: datetime) -> int:
+    """Re-enqueue rows whose message was lost (``heartbeat.queued_is_lost``: their queue
+    on the broker is empty, or they waited far too long) or whose worker died (its
+    heartbeat went stale). The claim makes a duplicate message harmless, and every
+    claim counts a try, so a row that keeps losing its worker ends in ``error``."""
+    from quizsite.grading.actions import enqueue
+
+    soonest = now - timedelta(seconds=settings.GRADER_LOST_AFTER_SECONDS)
+    queued = Submission.objects.filter(status=Status.QUEUED, enqueued_at__lt=soonest)
+    depth: dict[str, int | None] = {}
+    found: dict[int, str] = {}
+    for pk, purpose, enqueued_at in queued.values_list("pk", "purpose", "enqueued_at")[:500]:
+        queue = queues.name_for(purpose)
+        if queue not in depth:
+            depth[queue] = queues.waiting(queue)
+        if heartbeat.queued_is_lost(enqueued_at, now, broker_waiting=depth[queue]):
+            found[pk] = purpose
+    stale = Submission.objects.filter(status=Status.RUNNING, lease_until__lt=now)
+    for pk, purpose in stale.values_list("pk", "purpose")[:500]:
+        if stale.filter(pk=pk).update(
+            status=Status.QUEUED, claim_token="", claimed_by="", lease_until=None
+        ):
+            found[pk] = purpose
+    Submission.objects.filter(pk__in=list(found)).update(enqueued_at=now)
+    for pk, purpose in found.items():
+        enqueue(pk, purpose)
+    return len(found)
