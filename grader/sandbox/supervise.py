@@ -196,7 +196,8 @@ def _wait_ready(child: Child, timeout: float) -> bytes:
         left = deadline - time.monotonic()
         if left <= 0:
             return b"timed out waiting for the sandbox to start"
-        r, _, _ = select.select([child.ctl, child.pidfd], [], [], left)
+        waiting: list[socket.socket | int] = [child.ctl, child.pidfd]
+        r, _, _ = select.select(waiting, [], [], left)
         if child.ctl in r:
             data = child.ctl.recv(1)
             if data == b"R":

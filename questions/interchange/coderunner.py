@@ -206,11 +206,11 @@ def read(q: ET.Element, name: str, category: str) -> Draft | str:
     hidden: list[bool] = []
     losses: list[str] = []
     for i, tc in enumerate(q.findall("testcases/testcase"), 1):
-        code = text_of(tc.find("testcode"))
+        test_code = text_of(tc.find("testcode"))
         if tc.get("testtype", "0") == "1":
             losses.append(f"test {i} runs only on Precheck; it was left out")
             continue
-        if not code.strip():
+        if not test_code.strip():
             return (
                 f"test {i} runs the whole program on standard input; here a submission is "
                 "loaded once and its functions are called, so a program-style question "
@@ -219,7 +219,7 @@ def read(q: ET.Element, name: str, category: str) -> Draft | str:
         display = text_of(tc.find("display")).strip().upper() or "SHOW"
         tests.append(
             {
-                "code": code,
+                "code": test_code,
                 "stdin": text_of(tc.find("stdin")),
                 "expected": text_of(tc.find("expected")),
                 "example": is_true(tc.get("useasexample", "0")),
