@@ -10,8 +10,8 @@ whole time.
     .venv/bin/python bench/perf_check_stability.py [--runs 20] [--no-load] [--fake]
         [--thresholds 2,8]
 
-Uses the isolated sandbox (``grader.sandbox.run``) unless ``--fake`` is given or it
-is not available.
+Uses the isolated sandbox unless ``--fake`` is given or it is not available here
+(``grader.sandbox.choose("auto")``).
 """
 
 from __future__ import annotations
@@ -74,15 +74,11 @@ def main() -> None:
     )
     args = ap.parse_args()
 
-    from grader import sandbox
+    from grader.sandbox import choose
 
-    run = None if args.fake else getattr(sandbox, "run", None)
-    if run is None:
-        from grader.sandbox import fake
-
-        run, runner = fake.run, "fake (no isolation)"
-    else:
-        runner = "isolated sandbox"
+    fell_back: list[str] = []
+    run = choose("fake" if args.fake else "auto", warn=fell_back.append)
+    runner = "fake (no isolation)" if args.fake or fell_back else "isolated sandbox"
     burner = None
     if not args.no_load:
         burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])

@@ -45,25 +45,10 @@ from questions.format import (
 VARIANT_SEEDS_CHECKED = (0, 1, 2)
 
 
-def _sandbox(choice: str, for_staff_code: bool) -> Any:
-    if choice == "fake":
-        from grader.sandbox import fake
+def _sandbox(choice: str) -> Any:
+    from grader.sandbox import choose
 
-        return fake.run
-    try:
-        from grader import sandbox
-
-        return sandbox.run  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        if choice == "auto" and for_staff_code:
-            from grader.sandbox import fake
-
-            print(
-                "note: the isolated sandbox is not available; running without isolation",
-                file=sys.stderr,
-            )
-            return fake.run
-        raise
+    return choose(choice, warn=lambda note: print(f"note: {note}", file=sys.stderr))
 
 
 def _fail(msg: str) -> int:
@@ -85,7 +70,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as e:
         return _fail(f"cannot read the submission: {e}")
     try:
-        run = _sandbox(args.sandbox, for_staff_code=False)
+        run = _sandbox(args.sandbox)
     except (ImportError, AttributeError) as e:
         return _fail(f"the sandbox is not available: {e}")
     try:
@@ -139,7 +124,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from grader.authoring import check_package
 
         try:
-            run = _sandbox(args.sandbox, for_staff_code=True)
+            run = _sandbox(args.sandbox)
         except (ImportError, AttributeError) as e:
             print(f"FAIL the sandbox is not available: {e}")
             return 1
@@ -157,7 +142,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{len(e.problems)} problem(s)")
         return 1
     try:
-        run = _sandbox(args.sandbox, for_staff_code=True)
+        run = _sandbox(args.sandbox)
     except (ImportError, AttributeError) as e:
         print(f"FAIL the sandbox is not available: {e}")
         return 1
@@ -184,7 +169,7 @@ def _watch(args: argparse.Namespace) -> int:
         print(f"FAIL {path}: --watch checks one question folder (with a {QUESTION_FILE})")
         return 1
     try:
-        run = _sandbox(args.sandbox, for_staff_code=True)
+        run = _sandbox(args.sandbox)
     except (ImportError, AttributeError) as e:
         print(f"FAIL the sandbox is not available: {e}")
         return 1
@@ -202,7 +187,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     run = None
     if not args.no_check:
         try:
-            run = _sandbox(args.sandbox, for_staff_code=False)
+            run = _sandbox(args.sandbox)
         except (ImportError, AttributeError) as e:
             print(
                 f"FAIL the sandbox is not available ({e}): nothing was written; use "
@@ -237,7 +222,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from grader.sandbox import doctor  # type: ignore[attr-defined]
+    from grader.sandbox import doctor
 
     return int(doctor.main() or 0)
 
@@ -249,17 +234,19 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from grader.sandbox.choice import NAMES, STAFF_NAMES
+
     parser = _Parser(prog="python -m grader")
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="grade one submission, print the result as JSON")
     g.add_argument("question_dir")
     g.add_argument("submission")
     g.add_argument("--seed", type=int, default=None)
-    g.add_argument("--sandbox", choices=("real", "fake"), default="real")
+    g.add_argument("--sandbox", choices=NAMES, default="real")
     g.set_defaults(func=cmd_grade)
     c = sub.add_parser("check", help="validate questions; references must earn full marks")
     c.add_argument("path")
-    c.add_argument("--sandbox", choices=("auto", "real", "fake"), default="auto")
+    c.add_argument("--sandbox", choices=STAFF_NAMES, default="auto")
     c.add_argument("--watch", action="store_true", help="check again on every save")
     c.add_argument("--interval", type=float, default=0.5, help="seconds between looks")
     c.set_defaults(func=cmd_check)
@@ -268,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--to", required=True, help="the bank folder to write into")
     # The file is untrusted (its answers and tests came from elsewhere): the self-check
     # never falls back to running them without isolation unless asked to.
-    i.add_argument("--sandbox", choices=("real", "fake"), default="real")
+    i.add_argument("--sandbox", choices=NAMES, default="real")
     i.add_argument("--no-check", action="store_true", help="skip validation and self-check")
     i.set_defaults(func=cmd_import)
     e = sub.add_parser("export", help="write a bank as Moodle XML")

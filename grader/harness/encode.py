@@ -17,8 +17,10 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
+_np: ModuleType | None
 try:  # NumPy is optional inside the sandbox
     import numpy as _np
 except ImportError:  # pragma: no cover - numpy is installed in this project

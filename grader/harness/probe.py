@@ -86,7 +86,7 @@ def _exc_name(
     # before any submission code runs.
     t = type(exc)
     try:
-        name = _type_name(t)
+        name: str = _type_name(t)
         if _builtins.get(name) is t:
             return name
         module = _type_module(t)
@@ -172,7 +172,7 @@ def _load_cases(source: str | None, variant: dict[str, Any] | None) -> types.Mod
         return None
     mod = types.ModuleType("cases")
     mod.__file__ = "cases.py"
-    mod.VARIANT = dict(variant or {})  # the question variant's values, for drivers
+    mod.__dict__["VARIANT"] = dict(variant or {})  # the question variant's values, for drivers
     exec(compile(source, "cases.py", "exec", dont_inherit=True), mod.__dict__)
     return mod
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 class Outcome(str, enum.Enum):  # noqa: UP042 - the shape is part of the contract
@@ -71,3 +71,10 @@ class RunResult:
 
 class SandboxUnavailable(RuntimeError):
     """Raised when the essential protections are missing and development mode is off."""
+
+
+class SandboxRun(Protocol):
+    """What runs a task: ``grader.sandbox.runner.run`` or ``grader.sandbox.fake.run``,
+    as ``grader.sandbox.choose`` hands it out."""
+
+    def __call__(self, task: str, payload: dict[str, Any], limits: Limits = ...) -> RunResult: ...

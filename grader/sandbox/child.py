@@ -25,7 +25,7 @@ import re
 import resource
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 HARNESS_PACKAGE = "grader.harness"
 MESSAGE_CAP = 2000
@@ -70,7 +70,7 @@ def resolve_task(task: str) -> Callable[[Any], Any]:
     """Import the harness module and return the task function."""
     module, func = validate_task(task)
     mod = importlib.import_module(module)
-    fn = getattr(mod, func, None)
+    fn: Callable[[Any], Any] | None = getattr(mod, func, None)
     if not callable(fn):
         raise ValueError(f"task function not found: {task!r}")
     return fn
@@ -149,7 +149,7 @@ def _encode_result(raw: Any, result_bytes: int) -> bytes:
     return b'{"status": "ok", "value": ' + data + b"}"
 
 
-def serve(ctl_fd: int, result_fd: int) -> None:
+def serve(ctl_fd: int, result_fd: int) -> NoReturn:
     """Run one request inside an already isolated process, then exit. Never returns."""
     try:
         os.write(ctl_fd, b"R")
@@ -194,7 +194,7 @@ def serve(ctl_fd: int, result_fd: int) -> None:
     os._exit(0)
 
 
-def cold_main() -> None:
+def cold_main() -> NoReturn:
     """Entry point of a fresh interpreter inside the sandbox (the cold path).
 
     NumPy is imported before ``R`` (so, like on the warm path, a student's

@@ -1,83 +1,19 @@
-"""Which protections does this machine give the sandbox? ``python -m grader doctor``.
+"""``python -m grader doctor``: which protections this machine gives the sandbox.
 
-``report()`` probes each protection in a throw-away child process (so nothing
-here changes the caller) and returns one :class:`Protection` per item. The
-essential ones are what ``run()`` insists on unless ``GRADER_SANDBOX_DEV=1``.
+It prints ``grader.sandbox.protections.report()`` and, unless ``--quick``, does one
+real run and checks from inside it that the uid is unprivileged, the capability set
+is empty and Redis cannot be reached. Nothing imports this module but the command
+line: the runner asks ``protections`` directly.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import socket
 import sys
-from dataclasses import asdict, dataclass
-from functools import lru_cache
+from dataclasses import asdict
 
-from grader.sandbox import _sys, cgroups, supervise
-
-
-@dataclass(frozen=True)
-class Protection:
-    name: str
-    active: bool
-    essential: bool
-    detail: str = ""
-
-
-def _probe(fn) -> tuple[bool, str]:
-    """Run ``fn`` in a forked child; (True, "") if it returned, else (False, why)."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        try:
-            fn()
-            msg = b""
-        except BaseException as exc:  # noqa: BLE001 - the probe's whole point
-            msg = f"{type(exc).__name__}: {exc}".encode()[:500] or b"failed"
-        os.write(w, msg or b"\0")
-        os._exit(0)
-    os.close(w)
-    with os.fdopen(r, "rb") as f:
-        out = f.read()
-    os.waitpid(pid, 0)
-    if out == b"\0":
-        return True, ""
-    return False, out.decode("utf-8", "replace") or "probe crashed"
-
-
-def _unshare(flag: int):
-    return lambda: _sys.unshare(flag)
-
-
-def _seccomp_works() -> None:
-    from grader.sandbox import seccomp
-
-    _sys.prctl(_sys.PR_SET_NO_NEW_PRIVS, 1)
-    seccomp.install()
-    try:
-        socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    except PermissionError:
-        return
-    raise RuntimeError("socket() still works under the filter")
-
-
-def _sandbox_paths() -> None:
-    missing = [
-        p
-        for p in supervise.default_layout().ro_dirs + supervise.default_layout().ro_files
-        if not os.path.exists(p)
-    ]
-    if missing:
-        raise FileNotFoundError(", ".join(missing))
-
-
-def _numpy_found() -> None:
-    if importlib.util.find_spec("numpy") is None:
-        raise ModuleNotFoundError("numpy")
-
+from grader.sandbox import protections, runner
+from grader.sandbox.protections import Protection
 
 _E2E_SOURCE = """
 import os, socket
@@ -93,8 +29,6 @@ x = {'uid': os.getuid(), 'caps': caps, 'net': net, 'root': sorted(os.listdir('/'
 
 
 def _end_to_end() -> tuple[bool, str]:
-    from grader.sandbox import runner
-
     r = runner.run("grader.harness._selftest:run_source", {"source": _E2E_SOURCE, "name": "x"})
     if not r.ok:
         return False, f"{r.outcome.value}: {r.detail} {r.exc_type} {r.exc_message}"
@@ -107,67 +41,18 @@ def _end_to_end() -> tuple[bool, str]:
 
 
 def report(end_to_end: bool = False) -> list[Protection]:
-    """Probe every protection (a few milliseconds of forks); optionally run a real sandbox."""
-    items: list[Protection] = []
-
-    def add(name: str, essential: bool, ok: bool, detail: str) -> None:
-        items.append(Protection(name, ok, essential, detail))
-
-    root = os.geteuid() == 0
-    add("root (to build namespaces and mounts)", True, root, "" if root else "run as root")
-    add("x86-64 (seccomp filter ABI)", True, _sys.IS_X86_64, os.uname().machine)
-    for label, flag in (
-        ("pid namespace", _sys.CLONE_NEWPID),
-        ("network namespace (no interfaces, no host loopback)", _sys.CLONE_NEWNET),
-        ("mount namespace + minimal read-only root", _sys.CLONE_NEWNS),
-        ("ipc namespace", _sys.CLONE_NEWIPC),
-        ("uts namespace", _sys.CLONE_NEWUTS),
-        ("user namespace (run uid mapped onto itself)", _sys.CLONE_NEWUSER),
-    ):
-        ok, why = _probe(_unshare(flag))
-        add(label, True, ok, why)
-    ok, why = _probe(_unshare(_sys.CLONE_NEWCGROUP))
-    add("cgroup namespace", False, ok, why)
-    ok, why = _probe(_seccomp_works) if _sys.IS_X86_64 else (False, "not x86-64")
-    add("seccomp filter + no_new_privs", True, ok, why)
-    ok, why = _probe(_sandbox_paths)
-    add("sandbox root sources (interpreter, NumPy, harness)", True, ok, why)
-    ok, why = _probe(_numpy_found)
-    add("NumPy importable", True, ok, why)
-    h = cgroups.hierarchy()
-    version = f"cgroup v{h.version}" if h.version else "cgroups"
-    add(f"cgroup hierarchy: {version}", False, h.version > 0, h.detail)
-    for c, what, essential in (
-        ("memory", "whole-run memory limit (memory cgroup)", True),
-        ("pids", "whole-run process limit (pids cgroup)", True),
-        ("cpu", "whole-run CPU accounting (cgroup CPU usage)", False),
-    ):
-        ok = h.has(c)
-        add(what, essential, ok, version if ok else "missing: see the cgroup hierarchy line")
-    add("rlimits (cpu, as, nproc, nofile, fsize, core: per process)", True, True, "always applied")
-    if end_to_end:
-        if (
-            any(p.essential and not p.active for p in items)
-            and os.environ.get("GRADER_SANDBOX_DEV") != "1"
-        ):
-            add("end-to-end sandbox run", True, False, "skipped: essentials missing")
-        else:
-            try:
-                ok, why = _end_to_end()
-            except Exception as exc:  # noqa: BLE001 - reported, not raised
-                ok, why = False, f"{type(exc).__name__}: {exc}"
-            add("end-to-end sandbox run", True, ok, why)
-    return items
-
-
-@lru_cache(maxsize=1)
-def _cached_missing() -> tuple[str, ...]:
-    return tuple(p.name for p in report() if p.essential and not p.active)
-
-
-def missing_essentials() -> list[str]:
-    """Names of essential protections this machine lacks (probed once per process)."""
-    return list(_cached_missing())
+    """Every protection (``protections.report()``); optionally a real sandbox run too."""
+    items = protections.report()
+    if not end_to_end:
+        return items
+    if any(p.essential and not p.active for p in items) and not protections.dev_mode():
+        why = "skipped: essentials missing"
+        return [*items, Protection("end-to-end sandbox run", False, True, why)]
+    try:
+        ok, why = _end_to_end()
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        ok, why = False, f"{type(exc).__name__}: {exc}"
+    return [*items, Protection("end-to-end sandbox run", ok, True, why)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,10 +71,13 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
     missing = [p.name for p in items if p.essential and not p.active]
     if missing:
-        dev = os.environ.get("GRADER_SANDBOX_DEV") == "1"
         print(
             f"\n{len(missing)} essential protection(s) missing: grading "
-            + ("runs in DEVELOPMENT MODE (unsafe)." if dev else "will refuse to start."),
+            + (
+                "runs in DEVELOPMENT MODE (unsafe)."
+                if protections.dev_mode()
+                else "will refuse to start."
+            ),
         )
         return 1
     print("\nAll essential protections are active.")

@@ -25,6 +25,7 @@ import resource
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from grader.sandbox import _sys, seccomp
@@ -73,7 +74,7 @@ class Spec:
     skipped: list[str] = field(default_factory=list)  # steps that failed in dev mode
 
 
-def _step(spec: Spec, name: str, fn, *args) -> None:
+def _step(spec: Spec, name: str, fn: Callable[..., object], *args: object) -> None:
     try:
         fn(*args)
     except OSError as exc:

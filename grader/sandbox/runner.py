@@ -21,13 +21,13 @@ import threading
 import time
 from typing import Any
 
-from grader.sandbox import cgroups, supervise, zygote
+from grader.sandbox import cgroups, handle, layout, protections, supervise, zygote
 from grader.sandbox.api import Limits, Outcome, RunResult, SandboxUnavailable
 from grader.sandbox.child import validate_task
 
 log = logging.getLogger("grader.sandbox")
 
-DEV_ENV = "GRADER_SANDBOX_DEV"
+DEV_ENV = protections.DEV_ENV
 NO_ZYGOTE_ENV = "GRADER_SANDBOX_NO_ZYGOTE"  # force the cold path (tests, benchmark)
 ZYGOTE_START_TIMEOUT = 30.0
 ZYGOTE_RETRY_AFTER = 30.0  # after a failed start, go cold for this long before trying again
@@ -36,15 +36,11 @@ ZYGOTE_REPLY_TIMEOUT = 30.0  # the zygote only forks and reaps: it answers at on
 DEFAULT_LIMITS = Limits()  # frozen, so one shared default is safe
 
 
-def dev_mode() -> bool:
-    return os.environ.get(DEV_ENV, "") == "1"
-
-
 def zygote_env() -> dict[str, str]:
     """The zygote's whole environment: nothing inherited, so no secret can leak into it."""
     return {
         "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": supervise.PROJECT_ROOT,
+        "PYTHONPATH": layout.PROJECT_ROOT,
         "PYTHONDONTWRITEBYTECODE": "1",
         "LANG": "C.UTF-8",
         "OPENBLAS_NUM_THREADS": "1",
@@ -76,7 +72,7 @@ class _ZygoteHandle:
                 ],
                 pass_fds=(theirs.fileno(),),
                 env=zygote_env(),
-                cwd=supervise.PROJECT_ROOT,
+                cwd=layout.PROJECT_ROOT,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
             )
@@ -110,7 +106,7 @@ class _ZygoteHandle:
             raise ZygoteError("zygote closed the connection")
         return got
 
-    def child(self, limits: Limits) -> supervise.Child:
+    def child(self, limits: Limits) -> handle.Child:
         """A forked, isolated child waiting for its request; we supervise it from here."""
         info, fds = self._ask({"op": "child", "limits": dataclasses.asdict(limits)}, max_fds=4)
         if "error" in info or len(fds) != 4:
@@ -121,7 +117,7 @@ class _ZygoteHandle:
         for fd in (out_r, err_r, res_r):
             os.set_blocking(fd, False)
         pid = int(info["pid"])
-        return supervise.Child(
+        return handle.Child(
             pid=pid,
             pidfd=os.pidfd_open(pid),  # safe: the zygote does not reap it before we say so
             ctl=socket.socket(fileno=ctl),
@@ -136,13 +132,13 @@ class _ZygoteHandle:
             parent=self,
         )
 
-    def reap(self, child: supervise.Child) -> tuple[int, float, int]:
+    def reap(self, child: handle.Child) -> tuple[int, float, int]:
         info, _ = self._ask({"op": "reap", "pid": child.pid})
         if "error" in info:
             raise ZygoteError(info["error"])
         return int(info["status"]), float(info["cpu"]), int(info["rss"])
 
-    def dispose(self, child: supervise.Child) -> None:
+    def dispose(self, child: handle.Child) -> None:
         try:
             zygote.send_message(self.sock, {"op": "dispose", "pid": child.pid})
         except OSError:
@@ -226,12 +222,10 @@ def run(task: str, payload: dict[str, Any], limits: Limits = DEFAULT_LIMITS) -> 
         payload = json.loads(json.dumps(payload, allow_nan=False))
     except (TypeError, ValueError) as exc:
         raise ValueError(f"payload is not plain JSON data: {exc}") from exc
-    from grader.sandbox import doctor
-
-    missing = doctor.missing_essentials()
+    missing = protections.missing_essentials()
     strict = True
     if missing:
-        if not dev_mode():
+        if not protections.dev_mode():
             raise SandboxUnavailable(
                 "essential sandbox protections are missing: "
                 + ", ".join(missing)

@@ -32,7 +32,7 @@ import socket
 import sys
 from typing import Any
 
-from grader.sandbox import _sys, seccomp, supervise
+from grader.sandbox import _sys, handle, seccomp, supervise
 from grader.sandbox.api import Limits
 
 MAX_MESSAGE = 64 * 1024
@@ -66,7 +66,7 @@ def recv_message(sock: socket.socket, max_fds: int = 0) -> tuple[Any, list[int]]
 POOL_SIZE = 2  # isolated children kept waiting: a burst of two runs never waits for setup
 
 
-def _alive(child: supervise.Child) -> bool:
+def _alive(child: handle.Child) -> bool:
     r, _, _ = select.select([child.pidfd], [], [], 0)
     return not r
 
@@ -76,13 +76,13 @@ class ForkServer:
         self.sock = sock
         self.strict = strict
         self.pool_size = pool_size
-        self.pool: list[supervise.Child] = []  # isolated, waiting for a request
-        self.out: dict[int, supervise.Child] = {}  # pid -> handed over, not yet disposed
-        self.dying: dict[int, supervise.Child] = {}  # pidfd -> disposed, being torn down
+        self.pool: list[handle.Child] = []  # isolated, waiting for a request
+        self.out: dict[int, handle.Child] = {}  # pid -> handed over, not yet disposed
+        self.dying: dict[int, handle.Child] = {}  # pidfd -> disposed, being torn down
         self.poller = select.poll()
         self.poller.register(sock.fileno(), select.POLLIN)
 
-    def _take(self, limits: Limits) -> supervise.Child:
+    def _take(self, limits: Limits) -> handle.Child:
         """A waiting child whose /tmp has the requested size (its size is fixed at mount)."""
         for child in list(self.pool):
             if not _alive(child):

@@ -28,6 +28,7 @@ from typing import Any
 
 import tomli_w
 
+from questions.interchange.moodle_question import base_draft, files_of, is_true, number, text_of
 from questions.interchange.report import HAND_CHECK, LOST, Draft
 
 CASES_MARKER = "# CodeRunner tests, carried over by the Moodle import."
@@ -91,13 +92,6 @@ def _run(m, i):
         return _clean(EXPECTED[i])
     return _plain_run(m, i)
 """
-
-
-def _text(el: ET.Element | None, path: str = "text") -> str:
-    if el is None:
-        return ""
-    node = el.find(path) if path else el
-    return (node.text or "") if node is not None else ""
 
 
 def _entry(answer: str, tests: list[dict[str, Any]]) -> list[str]:
@@ -194,14 +188,12 @@ def examples_block(tests: list[dict[str, Any]]) -> str:
 
 
 def read(q: ET.Element, name: str, category: str) -> Draft | str:
-    from questions.interchange.moodle_xml import _base, _files, _is_true, _number
-
-    crtype = _text(q.find("coderunnertype"), "").strip()
+    crtype = text_of(q.find("coderunnertype"), "").strip()
     if crtype not in SUPPORTED_TYPES:
         return f"a CodeRunner question of type '{crtype}': only {', '.join(SUPPORTED_TYPES)} are supported"
-    if _text(q.find("prototypetype"), "").strip() not in ("", "0"):
+    if text_of(q.find("prototypetype"), "").strip() not in ("", "0"):
         return "a CodeRunner prototype (a question type's template), not a question"
-    answer = _text(q.find("answer"), "")
+    answer = text_of(q.find("answer"), "")
     if not answer.strip():
         return "has no answer to use as the reference solution"
     try:
@@ -214,26 +206,26 @@ def read(q: ET.Element, name: str, category: str) -> Draft | str:
     hidden: list[bool] = []
     losses: list[str] = []
     for i, tc in enumerate(q.findall("testcases/testcase"), 1):
-        code = _text(tc.find("testcode"))
+        test_code = text_of(tc.find("testcode"))
         if tc.get("testtype", "0") == "1":
             losses.append(f"test {i} runs only on Precheck; it was left out")
             continue
-        if not code.strip():
+        if not test_code.strip():
             return (
                 f"test {i} runs the whole program on standard input; here a submission is "
                 "loaded once and its functions are called, so a program-style question "
                 "needs rewriting around a function"
             )
-        display = _text(tc.find("display")).strip().upper() or "SHOW"
+        display = text_of(tc.find("display")).strip().upper() or "SHOW"
         tests.append(
             {
-                "code": code,
-                "stdin": _text(tc.find("stdin")),
-                "expected": _text(tc.find("expected")),
-                "example": _is_true(tc.get("useasexample", "0")),
+                "code": test_code,
+                "stdin": text_of(tc.find("stdin")),
+                "expected": text_of(tc.find("expected")),
+                "example": is_true(tc.get("useasexample", "0")),
             }
         )
-        marks.append(max(_number(tc.get("mark", "1"), 1.0), 0.0))
+        marks.append(max(number(tc.get("mark", "1"), 1.0), 0.0))
         hidden.append(display != "SHOW")
         if display in ("HIDE_IF_FAIL", "HIDE_IF_SUCCEED"):
             when = "passed" if display == "HIDE_IF_FAIL" else "failed"
@@ -241,23 +233,23 @@ def read(q: ET.Element, name: str, category: str) -> Draft | str:
                 f"test {i} was shown in Moodle when it {when} ({display}); here it is hidden "
                 "(students see pass or fail only)"
             )
-        if _is_true(tc.get("hiderestiffail", "0")):
+        if is_true(tc.get("hiderestiffail", "0")):
             losses.append(
                 f"test {i} hid the tests after it when it failed; here every test is graded and shown as usual"
             )
-        if _text(tc.find("extra")).strip():
+        if text_of(tc.find("extra")).strip():
             losses.append(
                 f"test {i} has 'extra' text, which only a custom template reads; it was left out"
             )
     if not tests:
         return "has no test case"
 
-    d = _base(q, name, category, "code")
+    d = base_draft(q, name, category, "code")
     d.data.pop("points", None)  # worth what its tests add up to, as in CodeRunner
-    grade = _number(_text(q.find("defaultgrade"), ""), 1.0)
+    grade = number(text_of(q.find("defaultgrade"), ""), 1.0)
     if grade > 0 and abs(grade - sum(marks)) > 1e-9:
         d.data["points"] = grade
-    grader = _text(q.find("grader"), "").strip()
+    grader = text_of(q.find("grader"), "").strip()
     mode = GRADERS.get(grader)
     if mode is None:
         mode = "exact"
@@ -266,21 +258,21 @@ def read(q: ET.Element, name: str, category: str) -> Draft | str:
             f"graded by CodeRunner's {grader}: the tests were carried over comparing printed "
             "output exactly; check that this matches what the question meant",
         )
-    template = _text(q.find("template"), "").strip()
+    template = text_of(q.find("template"), "").strip()
     if template:
         d.note(
             HAND_CHECK,
             "has its own template (a customised CodeRunner question): the tests were carried "
             "over as the standard python3 template runs them, and the template was left out",
         )
-    if _text(q.find("templateparams"), "").strip():
+    if text_of(q.find("templateparams"), "").strip():
         d.note(HAND_CHECK, "has template parameters, which this format has no place for")
-    if _is_true(_text(q.find("allornothing"), "") or "1") and len(tests) > 1:
+    if is_true(text_of(q.find("allornothing"), "") or "1") and len(tests) > 1:
         d.note(LOST, "all-or-nothing marking: here each test earns its own points")
-    regime = _text(q.find("penaltyregime"), "").strip()
+    regime = text_of(q.find("penaltyregime"), "").strip()
     if regime and regime not in ("0", "0%"):
         d.note(LOST, f"penalty regime '{regime}': the format has no penalty per try")
-    support = _files(q)
+    support = files_of(q)
     if support:
         d.note(LOST, f"support file(s) {', '.join(sorted(support))}: tests here cannot read files")
     for loss in losses:
@@ -292,14 +284,14 @@ def read(q: ET.Element, name: str, category: str) -> Draft | str:
     d.data["prompt"] = d.data["prompt"] + examples_block(tests)
     code: dict[str, Any] = {"entry": entry, "reference": "reference.py", "cases": "cases.py"}
     d.files["reference.py"] = answer.rstrip() + "\n"
-    preload = _text(q.find("answerpreload"), "")
+    preload = text_of(q.find("answerpreload"), "")
     if preload.strip():
         code["starter"] = "starter.py"
         d.files["starter.py"] = preload.rstrip() + "\n"
-    cpu = _number(_text(q.find("cputimelimitsecs"), ""), 0.0)
+    cpu = number(text_of(q.find("cputimelimitsecs"), ""), 0.0)
     if 0 < cpu <= 60:
         code["cpu_seconds"] = cpu
-    mem = int(_number(_text(q.find("memlimitmb"), ""), 0.0))
+    mem = int(number(text_of(q.find("memlimitmb"), ""), 0.0))
     if 16 <= mem <= 4096:
         code["memory_mb"] = mem
     d.data["code"] = code

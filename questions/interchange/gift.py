@@ -271,11 +271,11 @@ def _numeric(body: str, d: Draft, conv: Conversion, block: str) -> None:
     )
     if tol:
         d.data["tolerance"] = tol
-    for weight, v, t, _ in values:
-        if (v, t) != (value, tol):
+    for weight, other, other_tol, _piece in values:
+        if (other, other_tol) != (value, tol):
             d.note(
                 LOST,
-                f"the answer {v:g} ± {t:g} (worth {weight:g}%): here one value (with its tolerance) is right",
+                f"the answer {other:g} ± {other_tol:g} (worth {weight:g}%): here one value (with its tolerance) is right",
             )
     conv.drafts.append(d)
 

@@ -82,13 +82,9 @@ def claim(submission_id: int, *, me: str, now: datetime) -> str | None:
 
 
 def _sandbox_runner():
-    if settings.GRADER_SANDBOX == "fake":
-        from grader.sandbox import fake
+    from grader.sandbox import choose
 
-        return fake.run
-    import grader.sandbox
-
-    return grader.sandbox.run
+    return choose(settings.GRADER_SANDBOX)
 
 
 def _question_for(submission: Submission):
