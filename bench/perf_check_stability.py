@@ -27,8 +27,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grader.checks.base import GradingContext  # noqa: E402
-from grader.checks.performance import PerformanceCheck  # noqa: E402
+from grader.checks.base import GradingContext
+from grader.checks.performance import PerformanceCheck
 
 CASES = "def perf_input(n, rng):\n    return ([rng.randrange(1000) for _ in range(n)],)\n"
 HELPER = "def _loop(x):\n    s = 0\n    for i in x:\n        s += i\n    return s\n\n"

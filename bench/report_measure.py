@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from quizsite.reports import length, measuring  # noqa: E402
-from quizsite.reports.tests.pdfs import inflating_pdf, pdf_of_pages, scanned_pdf  # noqa: E402
+from quizsite.reports import length, measuring
+from quizsite.reports.tests.pdfs import inflating_pdf, pdf_of_pages, scanned_pdf
 
 # The defaults of REPORT_MEASURE_TIMEOUT_SECONDS and REPORT_MEASURE_MEMORY_MB.
 SECONDS = 10

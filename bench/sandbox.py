@@ -31,10 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy  # noqa: E402, F401 - the bare fork is timed with NumPy loaded, like the zygote
+import numpy  # noqa: F401 - the bare fork is timed with NumPy loaded, like the zygote
 
-from grader.sandbox import runner  # noqa: E402
-from grader.sandbox.api import Limits  # noqa: E402
+from grader.sandbox import runner
+from grader.sandbox.api import Limits
 
 NOOP = "grader.harness._selftest:noop"
 

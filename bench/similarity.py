@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grader import similarity  # noqa: E402
-from grader.tests.similarity.corpus import REFERENCE, STARTER, make_corpus  # noqa: E402
+from grader import similarity
+from grader.tests.similarity.corpus import REFERENCE, STARTER, make_corpus
 
 
 def main() -> None:

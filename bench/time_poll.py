@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import quiz_load as load  # noqa: E402 - a sibling script, found through the path above
+import quiz_load as load
 
 
 def make_attempts(quiz_id: int, sessions: list[tuple[int, str]]) -> list[tuple[int, str, str, str]]:

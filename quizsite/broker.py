@@ -25,12 +25,13 @@ from kombu.transport import redis
 
 class Channel(redis.Channel):
     def close(self) -> None:
-        if self._in_poll and not self.closed:
+        # kombu's stubs leave out the Redis channel's internals used here.
+        if self._in_poll and not self.closed:  # type: ignore[attr-defined]
             try:
-                self._brpop_read()
+                self._brpop_read()  # type: ignore[attr-defined]
             except Empty:
                 pass
-            except self.connection_errors:
+            except self.connection_errors:  # type: ignore[attr-defined]
                 pass  # the broker closed the connection mid-BRPOP: nothing to drain
         super().close()
 

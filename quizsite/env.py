@@ -6,9 +6,13 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from dj_database_url import DBConfig
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -66,13 +70,13 @@ def get_timezone(name: str, default: str) -> str:
     return value
 
 
-def get_database(name: str, default: str) -> dict:
+def get_database(name: str, default: str) -> DBConfig:
     import dj_database_url
 
     raw = os.environ.get(name) or default
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
-    except Exception as exc:  # the library raises several types for one cause: a bad URL
+    except Exception as exc:  # noqa: BLE001 - the library raises several types for one cause: a bad URL
         raise ImproperlyConfigured(f"{name} is not a usable database URL: {exc}") from None
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name} names an unknown database scheme.")

@@ -5,6 +5,7 @@ docs/deployment.md for the full list."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from quizsite import env
 
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "quizsite.accounts",
     "quizsite.bank",
+    "quizsite.bankpages",
     "quizsite.grading",
     "quizsite.quizzes",
     "quizsite.reports",
@@ -146,7 +148,7 @@ STATICFILES_DIRS = [BASE_DIR / "quizsite" / "static"] + (
 MEDIA_ROOT = Path(env.get_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 MEDIA_STORAGE = env.get_choice("MEDIA_STORAGE", "local", ("local", "s3"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -179,7 +181,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CACHE_URL = env.get_str("CACHE_URL", "")
 if CACHE_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
 else:

@@ -17,6 +17,6 @@ urlpatterns = [
     path("", include("quizsite.accounts.urls")),
     path("", include("quizsite.quizzes.urls")),
     path("", include("quizsite.reports.urls")),
-    path("bank/", include("quizsite.bank.urls")),
+    path("bank/", include("quizsite.bankpages.urls")),
     path("lti/", include("quizsite.lti.urls")),
 ]

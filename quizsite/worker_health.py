@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from celery import Celery
@@ -42,12 +42,16 @@ def pool_size(node: str, *, timeout: float = 5.0, app: Celery | None = None) -> 
     does not answer within ``timeout`` seconds or the broker cannot be reached. ``app`` is the project's Celery app
     unless given (one on another broker, say)."""
     if app is None:
-        from quizsite.celery import app
+        from quizsite.celery import app as project_app
+
+        app = project_app
 
     # A connection of its own: one the app kept from before a broker restart is closed.
     with app.connection_for_write() as conn:
         try:
-            stats = app.control.inspect([node], timeout=timeout, connection=conn).stats() or {}
+            stats: dict[str, Any] = (
+                app.control.inspect([node], timeout=timeout, connection=conn).stats() or {}
+            )
         except conn.connection_errors + conn.channel_errors:
             return None
     pool = (stats.get(node) or {}).get("pool")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Command 2: lint and every test. Uses PostgreSQL and Redis at 127.0.0.1 when they
+# Command 2: lint (ruff, import contracts, mypy) and every test. Uses PostgreSQL and Redis at 127.0.0.1 when they
 # answer, else SQLite and the embedded broker; the first lines say which.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +36,13 @@ fi
 echo "==> ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+
+echo "==> import contracts (docs/architecture.md)"
+.venv/bin/lint-imports
+.venv/bin/python scripts/import_cycles.py
+
+echo "==> mypy"
+.venv/bin/mypy
 
 echo "==> pytest"
 exec .venv/bin/pytest "$@"

@@ -100,5 +100,5 @@ def option_order(question: Question, seed: int) -> list[str]:
     for a seed, shuffled unless the question says ``shuffle = false``."""
     options = list(question.options)
     if question.shuffle:
-        random.Random(f"options:{seed}").shuffle(options)
+        random.Random(f"options:{seed}").shuffle(options)  # noqa: S311 - a seeded order, no secret
     return options

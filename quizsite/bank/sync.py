@@ -26,7 +26,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 
@@ -44,6 +43,7 @@ from questions.images import content_type
 from quizsite.bank.models import Question as QuestionRow
 from quizsite.bank.models import QuestionImage, QuestionVersion
 from quizsite.bank.versions import read_package_files, read_package_images
+from quizsite.grader_sandbox import configured_sandbox
 
 
 class SyncError(Exception):
@@ -85,18 +85,11 @@ class SyncReport:
 # ------------------------------------------------------ stages 1 and 2: see bankcheck
 
 
-def default_sandbox() -> SandboxRun:
-    """The sandbox the grader's workers use (the fake one only when settings say so)."""
-    from grader.sandbox import choose
-
-    return choose(getattr(settings, "GRADER_SANDBOX", "real"))
-
-
 def self_check(
     questions: Iterable[Question], sandbox: SandboxRun | None = None
 ) -> tuple[list[str], list[Problem]]:
     """Self-check every code question with the workers' sandbox unless given another."""
-    return bankcheck.self_check(questions, sandbox or default_sandbox())
+    return bankcheck.self_check(questions, sandbox or configured_sandbox())
 
 
 # ------------------------------------------------------------------- stage 3: import

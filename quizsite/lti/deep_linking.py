@@ -41,7 +41,7 @@ def deep_link_response(
 
 
 def content_item(kind: str, obj: Quiz | Milestone, launch_url: str) -> dict:
-    maximum = quiz_maximum(obj) if kind == "quiz" else float(obj.max_points) or 1.0
+    maximum = quiz_maximum(obj) if isinstance(obj, Quiz) else float(obj.max_points) or 1.0
     return {
         "type": "ltiResourceLink",
         "title": obj.title,

@@ -19,7 +19,8 @@ REPLAYED = (
     "open the link again."
 )
 WRONG_AUDIENCE = "The launch was meant for another tool. Please launch again from the course."
-BAD_TOKEN = "The launch message was incomplete or malformed. Please launch again from the course."
+# A sentence for people, not a credential (the name is what bandit reads as one).
+BAD_TOKEN = "The launch message was incomplete or malformed. Please launch again from the course."  # noqa: S105
 PLATFORM_UNREACHABLE = (
     "Your course site could not be reached to check the launch. Please try again."
 )

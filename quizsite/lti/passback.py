@@ -34,8 +34,10 @@ def quiz_maximum(quiz: Quiz) -> float:
 
 
 def _label_and_maximum(item: LineItem) -> tuple[str, float]:
-    if item.quiz_id:
+    if item.quiz is not None:
         return item.quiz.title, quiz_maximum(item.quiz)
+    if item.milestone is None:
+        raise ValueError(f"line item {item.pk} is for neither a quiz nor a milestone")
     return item.milestone.title, float(item.milestone.max_points) or 1.0
 
 
@@ -112,7 +114,12 @@ def _quiz_standings(quiz: Quiz, user_ids: set[int], now: datetime) -> dict[int, 
         status, best = gradebook.standing(ordered)
         shown = best
         if status == gradebook.TO_GRADE_BY_HAND:
-            shown = next(a for a in reversed(ordered) if a.to_grade_by_hand and a.score is None)
+            # ``to_grade_by_hand`` is the annotation made above.
+            shown = next(
+                a
+                for a in reversed(ordered)
+                if getattr(a, "to_grade_by_hand", 0) and a.score is None
+            )
         if shown is None or shown.max_score is None:
             continue
         if not quiz_actions.results_visible(shown, now=now):
@@ -139,9 +146,10 @@ def _milestone_standings(milestone: Milestone, user_ids: set[int]) -> dict[int, 
         .prefetch_related("team__members")
     )
     for grade in grades:
-        owners = (
-            [grade.student_id] if grade.student_id else [m.pk for m in grade.team.members.all()]
-        )
+        if grade.student_id:
+            owners = [grade.student_id]
+        else:
+            owners = [m.pk for m in grade.team.members.all()] if grade.team else []
         submitted = grade.graded_submission.confirmed_at if grade.graded_submission else None
         for user_id in owners:
             if user_id in user_ids:
@@ -168,10 +176,12 @@ def refresh_passbacks(
         )
         if not linked:
             continue
-        if item.quiz_id:
+        if item.quiz is not None:
             standings = _quiz_standings(item.quiz, set(linked), now)
-        else:
+        elif item.milestone is not None:
             standings = _milestone_standings(item.milestone, set(linked))
+        else:
+            continue
         existing = {
             p.user_id: p for p in Passback.objects.filter(line_item=item, user_id__in=standings)
         }

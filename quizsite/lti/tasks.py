@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from celery import shared_task
 from django.db import transaction
@@ -14,7 +15,7 @@ from quizsite.lti.models import Context, LineItem, Passback, PassbackStatus
 
 def queue_sends(passback_ids: list[int]) -> None:
     for pk in passback_ids:
-        transaction.on_commit(lambda pk=pk: send_score.delay(pk))
+        transaction.on_commit(partial(send_score.delay, pk))
 
 
 def queue_roster_sync(context_id: int) -> None:

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizsite.accounts import access
-from quizsite.accounts.models import Course, Role
+from quizsite.accounts.models import Course, Role, User
 from quizsite.lti import (
     actions,
     cookies,
@@ -42,6 +42,12 @@ log = logging.getLogger("quizsite.lti")
 STATE_COOKIE = "lti_state_"
 SESSION_FRAME = "lti_frame_ancestors"
 SESSION_DEEP_LINK = "lti_deep_link"
+
+
+class SignedInRequest(HttpRequest):
+    """A request that ``login_required`` let through: its user is a real account."""
+
+    user: User
 
 
 def _refused(request: HttpRequest, error: LaunchError) -> HttpResponse:
@@ -67,7 +73,8 @@ def jwks(request: HttpRequest) -> JsonResponse:
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 def oidc_login(request: HttpRequest) -> HttpResponse:
-    params = {k: v for k, v in (request.POST if request.method == "POST" else request.GET).items()}
+    query = request.POST if request.method == "POST" else request.GET
+    params = {k: str(v) for k, v in query.items()}
     try:
         state, url = launch.start_login(
             params,
@@ -160,7 +167,7 @@ def launch_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def deep_link(request: HttpRequest) -> HttpResponse:
+def deep_link(request: SignedInRequest) -> HttpResponse:
     pending = request.session.get(SESSION_DEEP_LINK)
     if not pending:
         return _refused(request, LaunchError(messages.REPLAYED, "deep-link page without a request"))
@@ -193,7 +200,7 @@ def deep_link(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def course_page(request: HttpRequest, course_code: str) -> HttpResponse:
+def course_page(request: SignedInRequest, course_code: str) -> HttpResponse:
     """The course staff's LMS page: linked LMS courses, roster sync, scores waiting or
     failed to be sent (with "send again")."""
     course = get_object_or_404(Course, code=course_code)

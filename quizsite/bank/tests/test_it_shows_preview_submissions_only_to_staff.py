@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from quizsite.accounts.models import Membership, Role, User
-from quizsite.bank import actions
 from quizsite.bank.models import Question
 from quizsite.bank.tests.conftest import preview_url
+from quizsite.bankpages import actions
 from quizsite.grading.actions import submit_code
 from quizsite.grading.models import Submission
 

@@ -24,7 +24,7 @@ def test_it_sends_an_essay_waiting_for_staff_as_pending_manual(
     platform,
     client,
     instructor,
-    celery_eager,  # noqa: F811
+    celery_eager,
     django_capture_on_commit_callbacks,
 ):
     quiz = essay_quiz(course=linked_course)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from quizsite.bank import actions as question_actions
+from quizsite.bankpages import actions as question_actions
 from quizsite.grading import service
 from quizsite.grading.models import Submission
 from quizsite.quizzes import actions

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from questions import interchange
-from quizsite.bank.sync import default_sandbox
+from quizsite.grader_sandbox import configured_sandbox
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from grader.authoring import import_bank
 
-        run = None if options["no_check"] else default_sandbox()
+        run = None if options["no_check"] else configured_sandbox()
         try:
             outcome = import_bank(options["file"], options["to"], run)
         except interchange.BadFile as e:

@@ -21,14 +21,21 @@ from django.views.decorators.http import require_http_methods
 from questions import format as qformat
 from questions.scoring import score_answer
 from quizsite.accounts import access
-from quizsite.bank import actions
-from quizsite.bank.forms import PreviewCodeForm
+from quizsite.accounts.models import User
 from quizsite.bank.models import Question, QuestionVersion
 from quizsite.bank.rendering import inline_html, option_order, render_markdown
 from quizsite.bank.versions import load_version
+from quizsite.bankpages import actions
+from quizsite.bankpages.forms import PreviewCodeForm
 from quizsite.grading.models import Submission
 
 MAX_SEED = 2**62  # seeds are stored in a BigIntegerField
+
+
+class SignedInRequest(HttpRequest):
+    """A request that ``login_required`` let through: its user is a real account."""
+
+    user: User
 
 
 def _seed(raw: str | None) -> int:
@@ -40,7 +47,7 @@ def _seed(raw: str | None) -> int:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     access.require_staff_anywhere(request.user)
     rows = list(Question.objects.select_related("current").order_by("bank", "path"))
     banks = sorted({row.bank for row in rows})
@@ -131,7 +138,7 @@ def _preview_url(row: Question, submission: Submission) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preview(request: HttpRequest, bank: str, path: str) -> HttpResponse:
+def preview(request: SignedInRequest, bank: str, path: str) -> HttpResponse:
     access.require_staff_anywhere(request.user)
     row = get_object_or_404(Question.objects.select_related("current"), bank=bank, path=path)
     versions = list(row.versions.order_by("number"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizsite.bank import views
+from quizsite.bankpages import views
 
 app_name = "questions"
 urlpatterns = [

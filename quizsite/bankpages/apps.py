@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BankPagesConfig(AppConfig):
+    name = "quizsite.bankpages"
+    verbose_name = "Question bank pages"
