@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from quizsite.lib.constraints import exactly_one_of
+
 
 class FeedbackRelease(models.TextChoices):
     IMMEDIATE = "immediate", "As soon as the attempt is submitted"
@@ -173,11 +175,7 @@ class QuizOverride(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(user__isnull=False) & Q(group__isnull=True))
-                | (Q(user__isnull=True) & Q(group__isnull=False)),
-                name="override_user_xor_group",
-            ),
+            exactly_one_of("user", "group", name="override_user_xor_group"),
             models.UniqueConstraint(
                 fields=["quiz", "user"],
                 condition=Q(user__isnull=False),

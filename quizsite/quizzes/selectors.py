@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
@@ -18,6 +17,7 @@ from questions import images
 from questions.models import Question, QuestionImage
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role, User
+from quizsite.accounts.timezones import display_zone
 from quizsite.quizzes import access_rules, activity, content, gradebook, statistics, timing
 from quizsite.quizzes.actions import override_for, pick_override
 from quizsite.quizzes.grading import TO_GRADE_BY_HAND
@@ -40,15 +40,6 @@ from quizsite.quizzes.models import (
 NOT_FOUND = access.NOT_FOUND
 
 log = logging.getLogger(__name__)
-
-
-def user_timezone(user, course: Course) -> ZoneInfo:
-    """The zone to show times in: the student's own, else the course's."""
-    name = getattr(user, "timezone", "") or ""
-    try:
-        return ZoneInfo(name) if name else course.tz
-    except (ValueError, KeyError):
-        return course.tz
 
 
 # ---------------------------------------------------------------------- lookups
@@ -392,7 +383,7 @@ def dashboard_for(user, course: Course, now: datetime) -> dict:
     groups["closed"].sort(key=lambda e: e.closes_at, reverse=True)
     return {
         "course": course,
-        "timezone": user_timezone(user, course),
+        "timezone": display_zone(user, course),
         "is_staff": access.is_staff(user, course),
         **groups,
     }

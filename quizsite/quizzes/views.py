@@ -25,6 +25,7 @@ from django_ratelimit.decorators import ratelimit
 from grader.django.models import Submission
 from questions.rendering import render_markdown
 from quizsite.accounts import access, csvrows
+from quizsite.accounts.timezones import display_zone
 from quizsite.quizzes import (
     actions,
     admission,
@@ -210,7 +211,7 @@ def start(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
             "quiz": quiz,
             "entry": entry,
             "is_student": access.is_student(request.user, quiz.course),
-            "tzname": str(selectors.user_timezone(request.user, quiz.course)),
+            "tzname": str(display_zone(request.user, quiz.course)),
             "limit_text": duration_text(entry.time_limit),
             "limit_extended": entry.time_limit != quiz.time_limit,
             "instructions_html": render_text(quiz.instructions) if quiz.instructions else "",
@@ -245,7 +246,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     _with_titles(state)
     presenters.check_titles(the_attempt, state)
     quiz = the_attempt.quiz
-    zone = selectors.user_timezone(request.user, quiz.course)
+    zone = display_zone(request.user, quiz.course)
     return render(
         request,
         "quizzes/attempt.html",
@@ -371,7 +372,7 @@ def time_left(request: HttpRequest, attempt_id: int) -> JsonResponse:
             added=the_attempt.added_time,
         )
         if change is not None:
-            zone = selectors.user_timezone(request.user, the_attempt.quiz.course)
+            zone = display_zone(request.user, the_attempt.quiz.course)
             ends_at = timezone.localtime(the_attempt.deadline, zone).strftime("%H:%M:%S")
             added = the_attempt.added_time - timedelta(seconds=int(seen_added))
             body["change"] = change
@@ -528,7 +529,7 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "release_at": actions.latest_close(quiz)
             if quiz.feedback_release == "after_close"
             else None,
-            "tzname": str(selectors.user_timezone(request.user, quiz.course)),
+            "tzname": str(display_zone(request.user, quiz.course)),
         },
     )
 
@@ -626,7 +627,7 @@ def staff_quiz(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResp
             "to_grade_by_hand": sum(row["attempt"].to_grade_by_hand for row in rows),
             "error": error,
             "limit_text": duration_text(quiz.time_limit),
-            "tzname": str(selectors.user_timezone(request.user, quiz.course)),
+            "tzname": str(display_zone(request.user, quiz.course)),
         },
         status=400 if error else 200,
     )

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from quizsite.accounts.models import Course
+from quizsite.lib.constraints import exactly_one_of
 from quizsite.reports.length import LengthLimit
 
 FORMAT_CHOICES = [("pdf", "PDF"), ("md", "Markdown"), ("txt", "Plain text")]
@@ -196,11 +197,7 @@ class Submission(models.Model):
     class Meta:
         ordering = ["received_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(team__isnull=True, student__isnull=False)
-                | Q(team__isnull=False, student__isnull=True),
-                name="submission_has_one_owner",
-            ),
+            exactly_one_of("student", "team", name="submission_has_one_owner"),
             models.UniqueConstraint(
                 fields=["milestone", "team", "version"],
                 condition=Q(team__isnull=False, version__isnull=False),
@@ -265,11 +262,7 @@ class Grade(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(team__isnull=True, student__isnull=False)
-                | Q(team__isnull=False, student__isnull=True),
-                name="grade_has_one_owner",
-            ),
+            exactly_one_of("student", "team", name="grade_has_one_owner"),
             models.UniqueConstraint(
                 fields=["milestone", "team"],
                 condition=Q(team__isnull=False),

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from quizsite.accounts.timezones import display_zone
 from quizsite.quizzes import actions, selectors
 from quizsite.quizzes.models import QuizOverride
 from quizsite.quizzes.tests.conftest import T0
@@ -26,7 +27,7 @@ S = timedelta(seconds=1)
 )
 def test_it_shows_times_in_the_students_zone(course, student, own, expected) -> None:
     student.timezone = own
-    assert selectors.user_timezone(student, course) == ZoneInfo(expected)
+    assert display_zone(student, course) == ZoneInfo(expected)
 
 
 @pytest.mark.parametrize(
