@@ -1,6 +1,6 @@
 """Milestones, teams, report versions and their grades.
 
-Every upload is a Submission row: unconfirmed while the student looks at its
+Every upload is a ReportSubmission row: unconfirmed while the student looks at its
 measured length, then confirmed with the next version number. Versions are never
 overwritten or deleted by the application; unconfirmed ones expire."""
 
@@ -141,7 +141,7 @@ class TeamMembership(models.Model):
         return f"{self.user} in {self.team}"
 
 
-def report_upload_to(instance: Submission, filename: str) -> str:
+def report_upload_to(instance: ReportSubmission, filename: str) -> str:
     # Never the student's file name: names are unguessable and carry no personal data.
     extension = EXTENSION_FOR_KIND.get(instance.kind, "bin")
     return f"reports/{instance.milestone_id}/{secrets.token_urlsafe(24)}.{extension}"
@@ -155,7 +155,7 @@ class LengthCheck(models.TextChoices):
     UNMEASURED = "unmeasured", "could not be measured"
 
 
-class Submission(models.Model):
+class ReportSubmission(models.Model):
     """One version of a student's or a team's report."""
 
     milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="submissions")
@@ -209,7 +209,12 @@ class Submission(models.Model):
                 name="unique_student_version",
             ),
         ]
-        indexes = [models.Index(fields=["milestone", "confirmed_at"])]
+        # Named as when the model was called Submission, so the rename keeps the index.
+        indexes = [
+            models.Index(
+                fields=["milestone", "confirmed_at"], name="reports_sub_milesto_89b3c8_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.owner_label} v{self.version or '?'} of {self.milestone}"
@@ -246,10 +251,10 @@ class Grade(models.Model):
     )
     # Staff's pick of the version to grade; empty: the rule in deadline.pick_graded.
     chosen_submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ReportSubmission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     graded_submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ReportSubmission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     feedback = models.TextField(blank=True)
     raw_points = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal(0))

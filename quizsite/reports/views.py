@@ -27,7 +27,7 @@ from quizsite.reports.length import WORDS_PER_PAGE, describe_pages
 from quizsite.reports.models import (
     LengthCheck,
     Milestone,
-    Submission,
+    ReportSubmission,
     TeamMembership,
 )
 from quizsite.reports.sniff import CONTENT_TYPES
@@ -219,7 +219,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     return _attachment(submission)
 
 
-def _attachment(submission: Submission) -> FileResponse:
+def _attachment(submission: ReportSubmission) -> FileResponse:
     response = FileResponse(
         submission.file.open("rb"),
         as_attachment=True,
