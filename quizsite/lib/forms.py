@@ -9,7 +9,8 @@ INVALID = "Invalid request."
 
 class ErrorTextMixin:
     """``error_text()``: a bound form's first error as one sentence, for a JSON reply
-    or a flash message. A field's error is named by the field's label ("Minutes:
+    or a flash message. A field's error is named by the label the form gives it
+    ("Closes instead: ..."), else by its name, as a page's script sent it ("minutes:
     Ensure this value ..."); an error of the whole form is shown as written.
 
     ``error_topic`` (e.g. "This code cannot be graded") leads the sentence when the
@@ -28,7 +29,8 @@ class ErrorTextMixin:
             if name == NON_FIELD_ERRORS:
                 detail = str(errors[0])
             else:
-                detail = f"{self[name].label}: {errors[0]}"  # type: ignore[index]
+                label = self.fields[name].label or name  # type: ignore[attr-defined]
+                detail = f"{label}: {errors[0]}"
             break
         if not self.error_topic:
             return detail or INVALID

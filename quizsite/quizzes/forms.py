@@ -89,7 +89,7 @@ class RunTestsForm(_JsonBodyForm):
 
 
 class AnswerPointsForm(ErrorTextMixin, forms.Form):
-    # The range is the question's, checked by ``actions.set_answer_points``.
+    # The range is the question's, checked by ``actions.answers.set_answer_points``.
     points = forms.FloatField()
 
 
@@ -355,7 +355,7 @@ def pool_formset(data=None, *, quiz: Quiz | None = None) -> BasePoolFormSet:
 
 
 def pools_from(formset: BasePoolFormSet) -> list[dict]:
-    """Plain pool specs for ``actions.save_quiz``, in the order given."""
+    """Plain pool specs for ``actions.quizzes.save_quiz``, in the order given."""
     return [
         {
             "topic": f.cleaned_data["topic"] or "",
@@ -385,8 +385,13 @@ class OverrideForm(ErrorTextMixin, forms.Form):
         required=False, label="Student (username)", max_length=150, strip=True
     )
     group = forms.ModelChoiceField(queryset=None, required=False, label="or group")
-    extra_minutes = forms.IntegerField(min_value=0, max_value=24 * 60, initial=0, required=False)
-    extra_percent = forms.IntegerField(min_value=0, max_value=400, initial=0, required=False)
+    # Labels given, so that an error names the field as the page does (see error_text).
+    extra_minutes = forms.IntegerField(
+        min_value=0, max_value=24 * 60, initial=0, required=False, label="Extra minutes"
+    )
+    extra_percent = forms.IntegerField(
+        min_value=0, max_value=400, initial=0, required=False, label="Extra percent"
+    )
     opens_local = WallClockField(required=False, label="Opens instead")
     closes_local = WallClockField(required=False, label="Closes instead")
     access_code = forms.CharField(

@@ -39,6 +39,7 @@ class OverviewRow(Protocol):
     @property
     def status(self) -> str: ...
 
+
 HEADER = [
     "username",
     "name",
