@@ -36,6 +36,7 @@ def grade_now(aq: AttemptQuestion, value: Any, user) -> tuple[str, float | None,
 
 
 def store_score(attempt: Attempt) -> None:
+    """Recompute, store and set one attempt's score (see ``store_scores``)."""
     attempt.score = store_scores({attempt.pk})[attempt.pk]
 
 
