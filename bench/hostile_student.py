@@ -138,13 +138,14 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from quizsite.quizzes import actions
+    from quizsite.quizzes.actions.answers import save_answer
+    from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
     from quizsite.quizzes.models import Answer, AnswerRevision, Attempt
 
     quiz, people = seed()
     mallory = Client()
     mallory.force_login(people["mallory"])
-    attempt = actions.start_attempt(quiz, people["mallory"], now=timezone.now())
+    attempt = start_attempt(quiz, people["mallory"], now=timezone.now())
     url = reverse("quizzes:autosave", args=[attempt.pk])
 
     def position(an_attempt, kind: str) -> int:
@@ -178,7 +179,7 @@ def main() -> None:
             attempt_question__attempt=attempt, attempt_question__position=choice_at
         ).update(value=planted, revision=1, saved_at=timezone.now())
     print(f'autosave of "[" * 20000 as a choice answer: HTTP {status}')
-    actions.submit_attempt(attempt, now=timezone.now())
+    submit_attempt(attempt, now=timezone.now())
     staff = Client()
     staff.force_login(people["staff"])
     started = time.perf_counter()
@@ -195,7 +196,7 @@ def main() -> None:
     print(f"5 refused saves of 4 MB: HTTP {sorted(set(statuses))}, LateSave grew {mb(grown)}")
 
     # 4. The revision history of one answer saved 30 times a minute, 180 KB each.
-    victim_attempt = actions.start_attempt(quiz, people["victim"], now=timezone.now())
+    victim_attempt = start_attempt(quiz, people["victim"], now=timezone.now())
     Attempt.objects.filter(pk=victim_attempt.pk).update(
         deadline=timezone.now() + timedelta(hours=5)
     )
@@ -204,7 +205,7 @@ def main() -> None:
     at = timezone.now()
     saves = args.minutes * 30
     for n in range(saves):
-        actions.save_answer(
+        save_answer(
             victim_attempt,
             position(victim_attempt, "code"),
             f"# {n}\n" + random_text(180_000),

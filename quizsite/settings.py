@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "quizsite.quizzes",
     "quizsite.reports",
     "quizsite.lti",
+    "quizsite.demo",  # sample data: above every app it fills
 ]
 
 MIDDLEWARE = [

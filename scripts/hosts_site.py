@@ -64,13 +64,14 @@ def autosave(seconds: float) -> dict:
     acknowledged, how many tries failed, and whether the stored text is the last one
     acknowledged."""
     from quizsite.accounts.models import User
-    from quizsite.quizzes import actions
+    from quizsite.quizzes.actions.answers import save_answer
+    from quizsite.quizzes.actions.attempts import start_attempt
     from quizsite.quizzes.models import AttemptQuestion, Quiz
 
     def begin():
         user = User.objects.get(username="demo-student2")
         quiz = Quiz.objects.filter(course__code="cs107").order_by("pk").first()
-        attempt = actions.start_attempt(quiz, user, now=timezone.now())
+        attempt = start_attempt(quiz, user, now=timezone.now())
         aq = (
             AttemptQuestion.objects.filter(attempt=attempt, question_version__question__type="code")
             .order_by("position")
@@ -98,7 +99,7 @@ def autosave(seconds: float) -> dict:
         while True:
             try:
                 aq.answer.refresh_from_db()
-                result = actions.save_answer(
+                result = save_answer(
                     attempt,
                     aq.position,
                     text,

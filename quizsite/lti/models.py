@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from quizsite.lib.constraints import exactly_one_of
+
 
 class ToolKey(models.Model):
     """An RSA key the tool signs with (client assertions, deep-linking responses). The
@@ -157,11 +159,7 @@ class LineItem(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(quiz__isnull=False, milestone__isnull=True)
-                | Q(quiz__isnull=True, milestone__isnull=False),
-                name="lti_line_item_has_one_target",
-            ),
+            exactly_one_of("quiz", "milestone", name="lti_line_item_has_one_target"),
             models.UniqueConstraint(
                 fields=["context", "quiz"],
                 condition=Q(quiz__isnull=False),

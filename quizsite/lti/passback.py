@@ -14,9 +14,9 @@ from quizsite.accounts.models import Role
 from quizsite.lti import services
 from quizsite.lti.http import PlatformError
 from quizsite.lti.models import Identity, LineItem, Passback, PassbackStatus
-from quizsite.quizzes import actions as quiz_actions
 from quizsite.quizzes import gradebook, selectors
 from quizsite.quizzes.models import Attempt, Quiz
+from quizsite.quizzes.visibility import results_visible
 from quizsite.reports.models import Grade, Milestone
 
 log = logging.getLogger("quizsite.lti")
@@ -122,7 +122,7 @@ def _quiz_standings(quiz: Quiz, user_ids: set[int], now: datetime) -> dict[int, 
             )
         if shown is None or shown.max_score is None:
             continue
-        if not quiz_actions.results_visible(shown, now=now):
+        if not results_visible(shown, now=now):
             continue
         found[user_id] = Standing(
             score=best.score if best else None,

@@ -203,8 +203,7 @@ def deep_link(request: SignedInRequest) -> HttpResponse:
 def course_page(request: SignedInRequest, course_code: str) -> HttpResponse:
     """The course staff's LMS page: linked LMS courses, roster sync, scores waiting or
     failed to be sent (with "send again")."""
-    course = get_object_or_404(Course, code=course_code)
-    access.require_member(request.user, course)
+    course = access.course_for_member(request.user, course_code)
     if not access.is_staff(request.user, course):
         return redirect("quizzes:course", course_code=course.code)
     contexts = list(Context.objects.filter(course=course).select_related("registration"))

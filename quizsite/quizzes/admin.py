@@ -7,7 +7,10 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import set_answer_points
+from quizsite.quizzes.actions.attempts import add_time
+from quizsite.quizzes.actions.overrides import recompute_deadlines
+from quizsite.quizzes.errors import QuizError
 from quizsite.quizzes.models import (
     Answer,
     AnswerRevision,
@@ -45,7 +48,7 @@ class QuizAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         # A changed window or override moves the deadline of attempts already running.
-        changed = actions.recompute_deadlines(form.instance)
+        changed = recompute_deadlines(form.instance)
         if changed:
             self.message_user(request, f"Deadlines of {changed} running attempt(s) updated.")
 
@@ -78,9 +81,9 @@ def add_five_minutes(modeladmin, request, queryset) -> None:
     done = 0
     for attempt in queryset.select_related("quiz"):
         try:
-            actions.add_time(attempt, 5, by=request.user, now=now)
+            add_time(attempt, 5, by=request.user, now=now)
             done += 1
-        except actions.QuizError as e:
+        except QuizError as e:
             modeladmin.message_user(request, f"{attempt}: {e.message}", messages.WARNING)
     modeladmin.message_user(request, f"Added 5 minutes to {done} attempt(s).")
 
@@ -125,8 +128,8 @@ class AnswerAdmin(admin.ModelAdmin):
             # Through the same rules as the staff results page (a submitted attempt,
             # points within the question's): a refusal is shown, nothing is saved.
             try:
-                actions.set_answer_points(obj, obj.points, by=request.user, now=timezone.now())
-            except actions.QuizError as error:
+                set_answer_points(obj, obj.points, by=request.user, now=timezone.now())
+            except QuizError as error:
                 self.message_user(request, error.message, level=messages.ERROR)
 
     def has_add_permission(self, request) -> bool:

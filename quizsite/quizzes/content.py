@@ -4,6 +4,7 @@ process: a version never changes, and a class of hundreds shares a dozen of them
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +15,7 @@ from questions import format as qformat
 from quizsite.bank.models import QuestionVersion
 from quizsite.bank.rendering import inline_html, option_order, render_markdown
 from quizsite.bank.versions import load_version
+from quizsite.quizzes import messages
 
 __all__ = [
     "essay_settings",
@@ -25,9 +27,12 @@ __all__ = [
     "option_order",
     "parsed",
     "prompt_html",
+    "shown",
     "starter_code",
     "variant",
 ]
+
+log = logging.getLogger(__name__)
 
 
 def parsed(version: QuestionVersion) -> qformat.Question:
@@ -144,3 +149,22 @@ def offered_value(question: qformat.Question, seed: int, value: Any) -> Any:
     if len(set(chosen)) != len(chosen) or not shown.issuperset(chosen):
         raise ValueError("not an option shown")
     return value
+
+
+def shown(aq: Any) -> qformat.Question:
+    """The student's variant of the question; if it cannot be built (a broken stored
+    question), a stand-in that says so, so the rest of the attempt stays usable."""
+    try:
+        return variant(aq.question_version, aq.seed)
+    except Exception:
+        log.exception("could not show attempt question %s", aq.pk)
+        stored = aq.question_version.question
+        return qformat.Question(
+            id=stored.path,
+            title=stored.title,
+            type=stored.type,
+            prompt=messages.QUESTION_UNAVAILABLE,
+            points=aq.points,
+            topics=(),
+            content_hash="",
+        )

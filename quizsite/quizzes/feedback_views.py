@@ -13,13 +13,12 @@ from django.views.decorators.http import require_http_methods
 
 from quizsite.quizzes import feedback_settings, selectors
 from quizsite.quizzes.models import BeforeRelease, DuringAttempt
-from quizsite.quizzes.views import _quiz_in_course
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_feedback(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
-    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
     questions = selectors.drawable_questions(request.user, quiz)
     if request.method == "POST":
         during_ok, before_ok = set(DuringAttempt.values), set(BeforeRelease.values)

@@ -13,13 +13,14 @@ from django.http import HttpRequest
 
 from quizsite.accounts.forms import WallClockField, in_zone, wall_clock
 from quizsite.accounts.models import Course
+from quizsite.lib.forms import ErrorTextMixin
 from quizsite.quizzes import access_rules, messages, timing
 from quizsite.quizzes.models import Quiz
 
 NOT_A_JSON_OBJECT = "Invalid request: the body is not a JSON object."
 
 
-class _JsonBodyForm(forms.Form):
+class _JsonBodyForm(ErrorTextMixin, forms.Form):
     """A form fed from a JSON request body (fetch) or from a ``payload`` form field
     holding the same JSON (navigator.sendBeacon, which cannot set headers, sends the
     CSRF token as a form field beside it)."""
@@ -48,8 +49,6 @@ class _JsonBodyForm(forms.Form):
             data[name] = json.dumps(payload.get(name))
         return cls(data=data)
 
-    refusal = ""  # why the body itself was refused, before any field
-
     @classmethod
     def refused(cls, refusal: str) -> _JsonBodyForm:
         form = cls(data={})
@@ -58,14 +57,6 @@ class _JsonBodyForm(forms.Form):
 
     def is_valid(self) -> bool:
         return not self.refusal and super().is_valid()
-
-    def error_text(self) -> str:
-        if self.refusal:
-            return self.refusal
-        for field, errors in self.errors.items():
-            label = "request" if field == "__all__" else field
-            return f"Invalid {label}: {errors[0]}"
-        return "Invalid request."
 
 
 def _encodable(payload: Any) -> bool:
@@ -97,24 +88,14 @@ class RunTestsForm(_JsonBodyForm):
     code = forms.CharField(strip=False, required=False, max_length=200_000)
 
 
-class AnswerPointsForm(forms.Form):
-    # The range is the question's, checked by ``actions.set_answer_points``.
+class AnswerPointsForm(ErrorTextMixin, forms.Form):
+    # The range is the question's, checked by ``actions.answers.set_answer_points``.
     points = forms.FloatField()
 
-    def error_text(self) -> str:
-        for field, errors in self.errors.items():
-            return f"{field}: {errors[0]}"
-        return "Invalid request."
 
-
-class AddTimeForm(forms.Form):
+class AddTimeForm(ErrorTextMixin, forms.Form):
     attempt = forms.IntegerField(min_value=1)
     minutes = forms.IntegerField(min_value=1, max_value=600)
-
-    def error_text(self) -> str:
-        for field, errors in self.errors.items():
-            return f"{field}: {errors[0]}"
-        return "Invalid request."
 
 
 # ------------------------------------------------------------------ staff: quizzes
@@ -374,7 +355,7 @@ def pool_formset(data=None, *, quiz: Quiz | None = None) -> BasePoolFormSet:
 
 
 def pools_from(formset: BasePoolFormSet) -> list[dict]:
-    """Plain pool specs for ``actions.save_quiz``, in the order given."""
+    """Plain pool specs for ``actions.quizzes.save_quiz``, in the order given."""
     return [
         {
             "topic": f.cleaned_data["topic"] or "",
@@ -396,7 +377,7 @@ def clean_networks(text: str) -> str:
         raise forms.ValidationError(str(problem)) from problem
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(ErrorTextMixin, forms.Form):
     """Extra time, another window and/or other access rules for one student or one
     group."""
 
@@ -404,8 +385,13 @@ class OverrideForm(forms.Form):
         required=False, label="Student (username)", max_length=150, strip=True
     )
     group = forms.ModelChoiceField(queryset=None, required=False, label="or group")
-    extra_minutes = forms.IntegerField(min_value=0, max_value=24 * 60, initial=0, required=False)
-    extra_percent = forms.IntegerField(min_value=0, max_value=400, initial=0, required=False)
+    # Labels given, so that an error names the field as the page does (see error_text).
+    extra_minutes = forms.IntegerField(
+        min_value=0, max_value=24 * 60, initial=0, required=False, label="Extra minutes"
+    )
+    extra_percent = forms.IntegerField(
+        min_value=0, max_value=400, initial=0, required=False, label="Extra percent"
+    )
     opens_local = WallClockField(required=False, label="Opens instead")
     closes_local = WallClockField(required=False, label="Closes instead")
     access_code = forms.CharField(
@@ -468,8 +454,3 @@ class OverrideForm(forms.Form):
         ):
             raise forms.ValidationError("Give extra time, another window or other access rules.")
         return data
-
-    def error_text(self) -> str:
-        for field, errors in self.errors.items():
-            return errors[0] if field == "__all__" else f"{self[field].label}: {errors[0]}"
-        return "Invalid request."

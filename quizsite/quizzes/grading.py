@@ -1,5 +1,5 @@
 """Scoring an attempt: pure functions over plain values (no queries), so every rule
-can be tested on its own. ``actions.py`` loads the rows and stores what these return.
+can be tested on its own. ``actions`` loads the rows and stores what these return.
 
 Points are scaled from the question's own points to the points the quiz gives it
 (a pool may say "1 point each" for a question worth 4 in the bank)."""

@@ -17,9 +17,9 @@ from django_ratelimit.decorators import ratelimit
 
 from grader import similarity
 from quizsite import clientip
-from quizsite.quizzes import activity, integrity, selectors, similarity_runs
+from quizsite.quizzes import activity, integrity, integrity_selectors, selectors, similarity_runs
 from quizsite.quizzes.models import Answer, SimilarityRun
-from quizsite.quizzes.views import _quiz_in_course, json_login_required
+from quizsite.quizzes.view_helpers import json_login_required
 
 
 def _who(answer: Answer, quiz_id: int) -> dict:
@@ -38,8 +38,8 @@ def _who(answer: Answer, quiz_id: int) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def similarity_page(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
-    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
-    questions = selectors.code_questions_of(request.user, quiz)
+    quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    questions = integrity_selectors.code_questions_of(request.user, quiz)
     by_id = {q.pk: q for q in questions}
     if request.method == "POST":
         question = by_id.get(_int(request.POST.get("question")))
@@ -58,7 +58,9 @@ def similarity_page(request: HttpRequest, course_code: str, quiz_id: int) -> Htt
         return redirect(reverse("quizzes:similarity", args=[course_code, quiz.pk]) + target)
     chosen = by_id.get(_int(request.GET.get("question"))) or (questions[0] if questions else None)
     run = chosen.last_run if chosen else None
-    pairs = selectors.similarity_pairs(run) if run and run.status == run.Status.DONE else []
+    pairs = (
+        integrity_selectors.similarity_pairs(run) if run and run.status == run.Status.DONE else []
+    )
     return render(
         request,
         "quizzes/similarity.html",
@@ -87,8 +89,8 @@ def similarity_status(
     request: HttpRequest, course_code: str, quiz_id: int, run_id: int
 ) -> JsonResponse:
     """The progress of a run, for the page's polling."""
-    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
-    run = selectors.similarity_run(request.user, quiz, run_id)
+    quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    run = integrity_selectors.similarity_run(request.user, quiz, run_id)
     return JsonResponse(
         {
             "status": run.status,
@@ -112,8 +114,8 @@ def _lines(source: str, marked: frozenset[int]) -> list[dict]:
 def similarity_pair(
     request: HttpRequest, course_code: str, quiz_id: int, run_id: int, rank: int
 ) -> HttpResponse:
-    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
-    pair = selectors.similarity_pair(request.user, quiz, run_id, rank)
+    quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    pair = integrity_selectors.similarity_pair(request.user, quiz, run_id, rank)
     a = pair.answer_a.value if isinstance(pair.answer_a.value, str) else ""
     b = pair.answer_b.value if isinstance(pair.answer_b.value, str) else ""
     starter, reference = similarity_runs.given_code(
@@ -200,7 +202,7 @@ def attempt_activity(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": the_attempt.quiz,
             "course": course,
             "tzname": str(course.tz),
-            **selectors.activity_of(the_attempt),
+            **integrity_selectors.activity_of(the_attempt),
         },
     )
 
@@ -209,7 +211,7 @@ def attempt_activity(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 def allow_device(request: HttpRequest, attempt_id: int, session_id: int) -> HttpResponse:
     the_attempt = selectors.attempt_for_staff(request.user, attempt_id)
-    session = selectors.attempt_session(the_attempt, session_id)
+    session = integrity_selectors.attempt_session(the_attempt, session_id)
     integrity.allow_device(the_attempt, session.pk, by=request.user, now=timezone.now())
     flash.success(request, "That device may now open the attempt.")
     return redirect("quizzes:attempt_activity", attempt_id=the_attempt.pk)

@@ -3,7 +3,7 @@ inserts rows.
 
 A Celery beat task (``quizzes.prepare_upcoming_quizzes``, every minute) finds quizzes
 opening within ``PREPARE_AHEAD`` and draws every enrolled student's first attempt
-(``actions.draw_questions``: questions, points and variant seeds, the same every time
+(``drawing.draw_questions``: questions, points and variant seeds, the same every time
 for the same quiz, student and attempt number) into ``PreparedDraw`` rows. Start then
 reads that row instead of loading pools and parsing questions.
 
@@ -11,7 +11,7 @@ Idempotent and safe to run twice at once: a quiz is claimed with a row lock that
 second runner skips, only students without a draw are drawn, and the unique
 constraint ignores a duplicate. A draw made before the bank changed (a newer question
 version exists, or the number of retired questions differs) or before staff changed
-the quiz (``actions.save_quiz`` forgets its draws) is not used: Start draws afresh,
+the quiz (``actions.quizzes.save_quiz`` forgets its draws) is not used: Start draws afresh,
 as it would have without preparation. Reading a draw is one query, the bank's marks
 compared in it.
 """
@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 
 from quizsite.accounts.models import Membership, Role
 from quizsite.bank.models import Question, QuestionVersion
+from quizsite.quizzes.drawing import draw_questions
 from quizsite.quizzes.models import Attempt, PreparedDraw, Quiz
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,6 @@ def _marks() -> tuple[int, int]:
 def prepare_quiz(quiz: Quiz, *, now: datetime) -> int:
     """Draw the first attempt of every enrolled student who has neither a draw nor an
     attempt; returns how many were drawn (0 when another runner holds the quiz)."""
-    from quizsite.quizzes.actions import draw_questions  # actions reads these rows
 
     with transaction.atomic():
         claimed = Quiz.objects.select_for_update(skip_locked=True).filter(pk=quiz.pk).first()

@@ -1,4 +1,4 @@
-"""Read-side view state for the quiz pages, built from what ``actions.attempt_view_state``
+"""Read-side view state for the quiz pages, built from what ``attempt_state.attempt_view_state``
 returns: the question list of the attempt page, and the review of each question on the
 results page (prompt, the answer as typed, the correct answer and explanation when the
 quiz's review options allow, checks by their authored titles).

@@ -11,13 +11,13 @@ from quizsite.grading.signals import submission_finished
 
 @receiver(submission_finished, dispatch_uid="quizzes.code_result")
 def code_result(sender, submission, **kwargs) -> None:
-    from quizsite.quizzes import actions
+    from quizsite.quizzes.actions.code_results import record_code_result
 
     try:
-        actions.record_code_result(submission)
+        record_code_result(submission)
     except Exception:
         # The grader's own bookkeeping is done; the periodic sweep applies this result
-        # later (actions.reconcile_code_results), so the grader need not fail for us.
+        # later (code_results.reconcile_code_results), so the grader need not fail for us.
         logging.getLogger(__name__).exception(
             "could not apply the result of submission %s to its answer", submission.pk
         )

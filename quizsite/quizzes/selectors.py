@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
@@ -17,12 +16,11 @@ from django.http import Http404
 from questions import images
 from quizsite.accounts import access
 from quizsite.accounts.models import Course, Role, User
+from quizsite.accounts.timezones import display_zone
 from quizsite.bank.models import Question, QuestionImage
-from quizsite.quizzes import access_rules, activity, content, gradebook, statistics, timing
-from quizsite.quizzes.actions import override_for, pick_override
+from quizsite.quizzes import access_rules, content, gradebook, statistics, timing
 from quizsite.quizzes.grading import TO_GRADE_BY_HAND
 from quizsite.quizzes.models import (
-    ActivityEvent,
     Answer,
     Attempt,
     AttemptQuestion,
@@ -30,25 +28,15 @@ from quizsite.quizzes.models import (
     AttemptStatus,
     BeforeRelease,
     DuringAttempt,
-    QuestionFeedback,
     Quiz,
     QuizOverride,
-    SimilarityPair,
-    SimilarityRun,
 )
+from quizsite.quizzes.override_rules import override_for, pick_override
+from quizsite.quizzes.visibility import question_feedback
 
 NOT_FOUND = access.NOT_FOUND
 
 log = logging.getLogger(__name__)
-
-
-def user_timezone(user, course: Course) -> ZoneInfo:
-    """The zone to show times in: the student's own, else the course's."""
-    name = getattr(user, "timezone", "") or ""
-    try:
-        return ZoneInfo(name) if name else course.tz
-    except (ValueError, KeyError):
-        return course.tz
 
 
 # ---------------------------------------------------------------------- lookups
@@ -84,6 +72,15 @@ def quiz_for_member(user, quiz_id: int) -> Quiz:
 def quiz_for_staff(user, quiz_id: int) -> Quiz:
     quiz = Quiz.objects.select_related("course").filter(pk=quiz_id).first()
     if quiz is None or not access.is_staff(user, quiz.course):
+        raise Http404(NOT_FOUND)
+    return quiz
+
+
+def quiz_in_course(user, course_code: str, quiz_id: int, *, staff: bool = False) -> Quiz:
+    """The quiz, for a member (or staff) of its course, reached through that course's
+    code; any other combination is a 404."""
+    quiz = (quiz_for_staff if staff else quiz_for_member)(user, quiz_id)
+    if quiz.course.code != course_code:
         raise Http404(NOT_FOUND)
     return quiz
 
@@ -392,7 +389,7 @@ def dashboard_for(user, course: Course, now: datetime) -> dict:
     groups["closed"].sort(key=lambda e: e.closes_at, reverse=True)
     return {
         "course": course,
-        "timezone": user_timezone(user, course),
+        "timezone": display_zone(user, course),
         "is_staff": access.is_staff(user, course),
         **groups,
     }
@@ -423,80 +420,6 @@ def staff_attempt_rows(user, quiz: Quiz, now: datetime) -> list[dict]:
     return rows
 
 
-# --------------------------------------------------------------------- similarity
-
-
-def code_questions_of(user, quiz: Quiz) -> list[Question]:
-    """The code questions drawn in the quiz's attempts, for its course's staff, each
-    with ``last_run``: its newest similarity run of this quiz, or None. Two queries."""
-    if not access.is_staff(user, quiz.course):
-        raise Http404(NOT_FOUND)
-    drawn = AttemptQuestion.objects.filter(
-        attempt__quiz=quiz, question_version__question=OuterRef("pk")
-    )
-    questions = list(Question.objects.filter(type="code").filter(Exists(drawn)).order_by("title"))
-    latest: dict[int, SimilarityRun] = {}
-    for run in SimilarityRun.objects.filter(quiz=quiz, question__in=questions).order_by(
-        "-requested_at", "-pk"
-    ):
-        latest.setdefault(run.question_id, run)
-    for q in questions:
-        q.last_run = latest.get(q.pk)
-    return questions
-
-
-def similarity_run(user, quiz: Quiz, run_id: int) -> SimilarityRun:
-    if not access.is_staff(user, quiz.course):
-        raise Http404(NOT_FOUND)
-    run = SimilarityRun.objects.filter(pk=run_id, quiz=quiz).first()
-    if run is None:
-        raise Http404(NOT_FOUND)
-    return run
-
-
-_PAIR_RELATED = (
-    "answer_a__attempt_question__attempt__user",
-    "answer_a__attempt_question__attempt__quiz__course",
-    "answer_b__attempt_question__attempt__user",
-    "answer_b__attempt_question__attempt__quiz__course",
-)
-
-
-def similarity_pairs(run: SimilarityRun) -> list[SimilarityPair]:
-    """The ranked pairs of a run (reached through ``similarity_run``), in one query."""
-    return list(run.pairs.select_related(*_PAIR_RELATED).order_by("rank"))
-
-
-def similarity_pair(user, quiz: Quiz, run_id: int, rank: int) -> SimilarityPair:
-    run = similarity_run(user, quiz, run_id)
-    pair = run.pairs.select_related("run", *_PAIR_RELATED).filter(rank=rank).first()
-    if pair is None:
-        raise Http404(NOT_FOUND)
-    return pair
-
-
-# ------------------------------------------------------------------ activity log
-
-
-def activity_of(attempt: Attempt) -> dict:
-    """An attempt's timeline and browser sessions (reached through
-    ``attempt_for_staff``), two queries: each event with its label and, for a return
-    to the page, how long the student was away."""
-    events = list(ActivityEvent.objects.filter(attempt=attempt).order_by("at", "pk"))
-    away = activity.away_seconds([(e.kind, e.at) for e in events])
-    for e, seconds in zip(events, away, strict=True):
-        e.label = activity.LABELS.get(e.kind, e.kind)
-        e.away = seconds
-    sessions = list(AttemptSession.objects.filter(attempt=attempt).select_related("allowed_by"))
-    return {
-        "events": events,
-        "sessions": sessions,
-        "blurs": sum(1 for e in events if e.kind == activity.BLUR),
-        "pastes": sum(1 for e in events if e.kind == activity.PASTE),
-        "away_total": round(sum(s for s in away if s), 1),
-    }
-
-
 def access_rules_for(quiz: Quiz, user) -> access_rules.Rules:
     """The access rules for ``user`` at ``quiz``: the quiz's, each replaced by their
     override's when it sets one. One query when the quiz and its overrides set none."""
@@ -517,14 +440,6 @@ def access_rules_for(quiz: Quiz, user) -> access_rules.Rules:
     )
 
 
-def attempt_session(attempt: Attempt, session_id: int) -> AttemptSession:
-    """A browser session of an attempt reached through ``attempt_for_staff``."""
-    session = AttemptSession.objects.filter(pk=session_id, attempt=attempt).first()
-    if session is None:
-        raise Http404(NOT_FOUND)
-    return session
-
-
 def drawable_questions(user, quiz: Quiz) -> list[Question]:
     """Every question the quiz's pools may draw (listed, or of the pool's topic, not
     retired), for its course's staff, each with ``during`` and ``before_release`` as
@@ -538,7 +453,7 @@ def drawable_questions(user, quiz: Quiz) -> list[Question]:
         for q in Question.objects.filter(retired=False, current__isnull=False):
             if topics & set(q.topics or []):
                 found.setdefault(q.pk, q)
-    chosen = {f.question_id: f for f in QuestionFeedback.objects.filter(quiz=quiz)}
+    chosen = question_feedback(quiz)
     for q in found.values():
         row = chosen.get(q.pk)
         q.during = row.during if row else DuringAttempt.TRIAL_RUNS

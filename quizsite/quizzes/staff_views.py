@@ -15,11 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizsite.accounts.forms import wall_clock
-from quizsite.quizzes import actions, content, plots, presenters, selectors
+from quizsite.quizzes import content, plots, presenters, selectors
+from quizsite.quizzes.actions import overrides as override_actions
+from quizsite.quizzes.actions import regrades
+from quizsite.quizzes.actions.quizzes import release_feedback, save_quiz
 from quizsite.quizzes.forms import OverrideForm, QuizForm, pool_formset, pools_from
 from quizsite.quizzes.models import FeedbackRelease, Quiz
 from quizsite.quizzes.statistics import MIN_ATTEMPTS_FOR_DISCRIMINATION
-from quizsite.quizzes.views import _quiz_in_course, duration_text, render_title
+from quizsite.quizzes.view_helpers import duration_text, render_title
 
 
 def _moved_text(moved: int) -> str:
@@ -33,14 +36,14 @@ def edit_quiz(request: HttpRequest, course_code: str, quiz_id: int | None = None
         course = selectors.course_for_staff(request.user, course_code)
         quiz = Quiz(course=course)
     else:
-        quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+        quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
         course = quiz.course
     data = request.POST if request.method == "POST" else None
     now = timezone.now()
     form = QuizForm(data, instance=quiz, course=course, now=now)
     pools = pool_formset(data, quiz=quiz if quiz.pk else None)
     if data is not None and form.is_valid() and pools.is_valid():
-        moved = actions.save_quiz(form.save(commit=False), pools_from(pools), now=now)
+        moved = save_quiz(form.save(commit=False), pools_from(pools), now=now)
         flash.success(request, f"Saved {quiz.title}.{_moved_text(moved)}")
         return redirect("quizzes:staff_quiz", course_code=course.code, quiz_id=quiz.pk)
     return render(
@@ -62,12 +65,12 @@ def edit_quiz(request: HttpRequest, course_code: str, quiz_id: int | None = None
 @login_required
 @require_http_methods(["GET", "POST"])
 def overrides(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
-    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
     course = quiz.course
     form = OverrideForm(request.POST or None, course=course)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        _, moved = actions.save_override(
+        _, moved = override_actions.save_override(
             quiz,
             user=d.get("user"),
             group=d.get("group"),
@@ -113,9 +116,9 @@ def overrides(request: HttpRequest, course_code: str, quiz_id: int) -> HttpRespo
 def delete_override(
     request: HttpRequest, course_code: str, quiz_id: int, override_id: int
 ) -> HttpResponse:
-    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
     override = selectors.override_for_staff(request.user, quiz, override_id)
-    moved = actions.delete_override(override, now=timezone.now())
+    moved = override_actions.delete_override(override, now=timezone.now())
     flash.success(request, f"Override removed.{_moved_text(moved)}")
     return redirect("quizzes:overrides", course_code=course_code, quiz_id=quiz.pk)
 
@@ -123,11 +126,11 @@ def delete_override(
 @login_required
 @require_POST
 def release(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
-    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
     if quiz.feedback_release != FeedbackRelease.MANUAL:
         flash.error(request, "This quiz releases its results by itself.")
     else:
-        actions.release_feedback(quiz, now=timezone.now())
+        release_feedback(quiz, now=timezone.now())
         flash.success(request, "Results released: students see their scores and feedback now.")
     return redirect("quizzes:staff_quiz", course_code=course_code, quiz_id=quiz.pk)
 
@@ -136,7 +139,7 @@ def release(request: HttpRequest, course_code: str, quiz_id: int) -> HttpRespons
 @require_GET
 def quiz_statistics(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
     """How each question did over the submitted attempts (item analysis)."""
-    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
     stats = selectors.quiz_statistics(request.user, quiz)
     for question in stats["questions"]:
         question["title_html"] = render_title(question["title"])
@@ -188,7 +191,7 @@ def regrade_question(
 ) -> HttpResponse:
     """Regrade the submitted answers to a question with its current (corrected)
     version: without ``confirm=yes`` a preview of the effect, with it the regrade."""
-    quiz = _quiz_in_course(request.user, course_code, quiz_id, staff=True)
+    quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
     question = selectors.question_of_quiz(request.user, quiz, question_id)
     version = question.current
     statistics_url = reverse("quizzes:statistics", args=[course_code, quiz.pk])
@@ -197,7 +200,7 @@ def regrade_question(
         flash.error(request, f"This question is at version {version.number} now; look again.")
         return redirect(statistics_url)
     confirm = request.POST.get("confirm") == "yes"
-    summary = actions.regrade_question(
+    summary = regrades.regrade_question(
         quiz, question, version, by=request.user, now=timezone.now(), dry_run=not confirm
     )
     if confirm:

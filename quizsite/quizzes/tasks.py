@@ -5,15 +5,17 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from quizsite.quizzes import actions, preparation, similarity_runs
+from quizsite.quizzes import preparation, similarity_runs
+from quizsite.quizzes.actions.attempts import expire_due
+from quizsite.quizzes.actions.code_results import reconcile_code_results
 
 
 @shared_task(name="quizzes.expire_due_attempts")
 def expire_due_attempts() -> int:
     """Submit attempts whose time (plus grace) is up, whatever their browsers do; then
     apply any code result an answer is still waiting for."""
-    expired = actions.expire_due(now=timezone.now())
-    actions.reconcile_code_results()
+    expired = expire_due(now=timezone.now())
+    reconcile_code_results()
     return expired
 
 

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from quizsite.quizzes import feedback_views, image_views, integrity_views, staff_views, views
+from quizsite.quizzes import (
+    attempt_views,
+    feedback_views,
+    grading_views,
+    image_views,
+    integrity_views,
+    staff_views,
+    views,
+)
 
 app_name = "quizzes"
 urlpatterns = [
@@ -29,12 +37,12 @@ urlpatterns = [
     ),
     path(
         "courses/<slug:course_code>/quizzes/<int:quiz_id>/attempts/",
-        views.staff_quiz,
+        grading_views.staff_quiz,
         name="staff_quiz",
     ),
     path(
         "courses/<slug:course_code>/quizzes/<int:quiz_id>/grades.csv",
-        views.staff_quiz_grades,
+        grading_views.staff_quiz_grades,
         name="staff_quiz_grades",
     ),
     path(
@@ -88,34 +96,34 @@ urlpatterns = [
         image_views.question_image,
         name="question_image",
     ),
-    path("quiz-attempts/<int:attempt_id>/autosave/", views.autosave, name="autosave"),
-    path("quiz-attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
-    path("quiz-attempts/<int:attempt_id>/flag/", views.flag, name="flag"),
-    path("quiz-attempts/<int:attempt_id>/time-left/", views.time_left, name="time_left"),
+    path("quiz-attempts/<int:attempt_id>/autosave/", attempt_views.autosave, name="autosave"),
+    path("quiz-attempts/<int:attempt_id>/submit/", attempt_views.submit, name="submit"),
+    path("quiz-attempts/<int:attempt_id>/flag/", attempt_views.flag, name="flag"),
+    path("quiz-attempts/<int:attempt_id>/time-left/", attempt_views.time_left, name="time_left"),
     path(
         "quiz-attempts/<int:attempt_id>/questions/<int:position>/run/",
-        views.run_tests,
+        attempt_views.run_tests,
         name="run_tests",
     ),
     path(
         "quiz-attempts/<int:attempt_id>/questions/<int:position>/check/",
-        views.check,
+        attempt_views.check,
         name="check",
     ),
     path("quiz-attempts/<int:attempt_id>/results/", views.results, name="results"),
     path(
         "quiz-attempts/<int:attempt_id>/questions/<int:position>/points/",
-        views.set_points,
+        grading_views.set_points,
         name="set_points",
     ),
     path(
         "quiz-attempts/<int:attempt_id>/questions/<int:position>/regrade/",
-        views.regrade,
+        grading_views.regrade,
         name="regrade",
     ),
     path(
         "quiz-submissions/<int:submission_id>/status/",
-        views.submission_status,
+        attempt_views.submission_status,
         name="submission_status",
     ),
 ]

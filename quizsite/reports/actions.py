@@ -23,8 +23,8 @@ from quizsite.reports.models import (
     Grade,
     LengthCheck,
     Milestone,
+    ReportSubmission,
     RubricCriterion,
-    Submission,
 )
 from quizsite.reports.selectors import Owner, graded_version, owner_for
 
@@ -76,7 +76,7 @@ def read_capped(upload, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-def receive_upload(milestone: Milestone, user: User, upload, *, now: datetime) -> Submission:
+def receive_upload(milestone: Milestone, user: User, upload, *, now: datetime) -> ReportSubmission:
     """Check and measure an uploaded file and keep it as an unconfirmed version."""
     owner = owner_for(milestone, user)
     if owner is None:
@@ -103,7 +103,7 @@ def receive_upload(milestone: Milestone, user: User, upload, *, now: datetime) -
     except sniff.Refused as exc:
         raise UploadRefused(str(exc)) from None
     measured = _length_fields(milestone, user, upload.name, content, sniffed.kind)
-    submission = Submission(
+    submission = ReportSubmission(
         milestone=milestone,
         uploaded_by=user,
         received_at=now,
@@ -173,7 +173,7 @@ def _length_fields(milestone: Milestone, user: User, name: str, content: bytes, 
     }
 
 
-def confirm_upload(submission: Submission, user: User, *, now: datetime) -> Submission:
+def confirm_upload(submission: ReportSubmission, user: User, *, now: datetime) -> ReportSubmission:
     """Turn an unconfirmed upload into the owner's next version."""
     if submission.confirmed:
         return submission
@@ -191,7 +191,7 @@ def confirm_upload(submission: Submission, user: User, *, now: datetime) -> Subm
             if submission.team_id
             else {"student_id": submission.student_id}
         )
-        last = Submission.objects.filter(
+        last = ReportSubmission.objects.filter(
             milestone_id=submission.milestone_id, **owner_filter
         ).aggregate(m=Max("version"))["m"]
         submission.version = (last or 0) + 1
@@ -200,7 +200,7 @@ def confirm_upload(submission: Submission, user: User, *, now: datetime) -> Subm
     return submission
 
 
-def discard_upload(submission: Submission, user: User) -> None:
+def discard_upload(submission: ReportSubmission, user: User) -> None:
     """The uploader changed their mind before confirming."""
     if submission.confirmed or submission.uploaded_by_id != user.pk:
         return
@@ -210,7 +210,7 @@ def discard_upload(submission: Submission, user: User) -> None:
 def discard_expired_uploads(*, now: datetime) -> int:
     """Delete unconfirmed uploads older than PENDING_LIFETIME and their files."""
     count = 0
-    expired = Submission.objects.filter(
+    expired = ReportSubmission.objects.filter(
         confirmed_at__isnull=True, received_at__lt=now - PENDING_LIFETIME
     )
     for submission in expired.iterator():
@@ -219,9 +219,11 @@ def discard_expired_uploads(*, now: datetime) -> int:
     return count
 
 
-def _delete_pending(submission: Submission) -> None:
+def _delete_pending(submission: ReportSubmission) -> None:
     # Guard again at the lowest level: a confirmed version is never deleted here.
-    deleted, _ = Submission.objects.filter(pk=submission.pk, confirmed_at__isnull=True).delete()
+    deleted, _ = ReportSubmission.objects.filter(
+        pk=submission.pk, confirmed_at__isnull=True
+    ).delete()
     if deleted:
         submission.file.delete(save=False)
 
@@ -238,7 +240,7 @@ def grade(
     points: dict[int, Decimal],
     comments: dict[int, str] | None = None,
     feedback: str,
-    chosen_submission: Submission | None,
+    chosen_submission: ReportSubmission | None,
     now: datetime,
 ) -> Grade:
     """Record a rubric grade. `points` maps criterion id -> points awarded."""
@@ -256,7 +258,9 @@ def grade(
     if problems:
         raise GradingError(" ".join(problems))
     versions = list(
-        Submission.objects.filter(milestone=milestone, confirmed_at__isnull=False, **owner.filter())
+        ReportSubmission.objects.filter(
+            milestone=milestone, confirmed_at__isnull=False, **owner.filter()
+        )
     )
     if chosen_submission is not None and chosen_submission.pk not in {v.pk for v in versions}:
         raise GradingError("The chosen version does not belong to this student or team.")

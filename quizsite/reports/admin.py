@@ -4,8 +4,8 @@ from quizsite.reports.models import (
     CriterionScore,
     Grade,
     Milestone,
+    ReportSubmission,
     RubricCriterion,
-    Submission,
     Team,
     TeamMembership,
 )
@@ -46,7 +46,7 @@ class TeamAdmin(admin.ModelAdmin):
             deleted.delete()
 
 
-@admin.register(Submission)
+@admin.register(ReportSubmission)
 class SubmissionAdmin(admin.ModelAdmin):
     """Read-only: versions are evidence and are never edited by hand."""
 

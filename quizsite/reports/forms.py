@@ -8,7 +8,7 @@ from django import forms
 from quizsite.accounts.forms import CsvTextField
 from quizsite.accounts.models import Course
 from quizsite.reports.gradebook import points_text
-from quizsite.reports.models import FORMAT_CHOICES, Milestone, Submission
+from quizsite.reports.models import FORMAT_CHOICES, Milestone, ReportSubmission
 
 
 class UploadForm(forms.Form):
@@ -130,7 +130,9 @@ class GradeForm(forms.Form):
     feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
     chosen = forms.ChoiceField(label="Version to grade", required=False)
 
-    def __init__(self, *args, milestone: Milestone, versions: list[Submission], **kwargs) -> None:
+    def __init__(
+        self, *args, milestone: Milestone, versions: list[ReportSubmission], **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.criteria = list(milestone.criteria.all())
         for criterion in self.criteria:
@@ -156,7 +158,7 @@ class GradeForm(forms.Form):
     def comments(self) -> dict[int, str]:
         return {c.pk: self.cleaned_data.get(f"comment_{c.pk}", "") for c in self.criteria}
 
-    def chosen_submission(self) -> Submission | None:
+    def chosen_submission(self) -> ReportSubmission | None:
         return self.versions.get(self.cleaned_data.get("chosen") or "")
 
     def criterion_fields(self):

@@ -20,12 +20,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
-    from quizsite.reports.models import Grade
-    from quizsite.reports.selectors import OverviewRow
+    from quizsite.reports.models import Grade, ReportSubmission
+
+
+class OverviewRow(Protocol):
+    """What this table reads of one row of a milestone's overview (the selectors build
+    them; described here so that this pure module needs nothing from theirs)."""
+
+    owner: Any  # .team (or None) and .student
+    members: list[Any]
+    graded: ReportSubmission | None
+    grade: Grade | None
+
+    @property
+    def status(self) -> str: ...
+
 
 HEADER = [
     "username",

@@ -1,6 +1,6 @@
 """Milestones, teams, report versions and their grades.
 
-Every upload is a Submission row: unconfirmed while the student looks at its
+Every upload is a ReportSubmission row: unconfirmed while the student looks at its
 measured length, then confirmed with the next version number. Versions are never
 overwritten or deleted by the application; unconfirmed ones expire."""
 
@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from quizsite.accounts.models import Course
+from quizsite.lib.constraints import exactly_one_of
 from quizsite.reports.length import LengthLimit
 
 FORMAT_CHOICES = [("pdf", "PDF"), ("md", "Markdown"), ("txt", "Plain text")]
@@ -140,7 +141,7 @@ class TeamMembership(models.Model):
         return f"{self.user} in {self.team}"
 
 
-def report_upload_to(instance: Submission, filename: str) -> str:
+def report_upload_to(instance: ReportSubmission, filename: str) -> str:
     # Never the student's file name: names are unguessable and carry no personal data.
     extension = EXTENSION_FOR_KIND.get(instance.kind, "bin")
     return f"reports/{instance.milestone_id}/{secrets.token_urlsafe(24)}.{extension}"
@@ -154,7 +155,7 @@ class LengthCheck(models.TextChoices):
     UNMEASURED = "unmeasured", "could not be measured"
 
 
-class Submission(models.Model):
+class ReportSubmission(models.Model):
     """One version of a student's or a team's report."""
 
     milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="submissions")
@@ -196,11 +197,7 @@ class Submission(models.Model):
     class Meta:
         ordering = ["received_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(team__isnull=True, student__isnull=False)
-                | Q(team__isnull=False, student__isnull=True),
-                name="submission_has_one_owner",
-            ),
+            exactly_one_of("student", "team", name="submission_has_one_owner"),
             models.UniqueConstraint(
                 fields=["milestone", "team", "version"],
                 condition=Q(team__isnull=False, version__isnull=False),
@@ -212,7 +209,12 @@ class Submission(models.Model):
                 name="unique_student_version",
             ),
         ]
-        indexes = [models.Index(fields=["milestone", "confirmed_at"])]
+        # Named as when the model was called Submission, so the rename keeps the index.
+        indexes = [
+            models.Index(
+                fields=["milestone", "confirmed_at"], name="reports_sub_milesto_89b3c8_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.owner_label} v{self.version or '?'} of {self.milestone}"
@@ -249,10 +251,10 @@ class Grade(models.Model):
     )
     # Staff's pick of the version to grade; empty: the rule in deadline.pick_graded.
     chosen_submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ReportSubmission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     graded_submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ReportSubmission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     feedback = models.TextField(blank=True)
     raw_points = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal(0))
@@ -265,11 +267,7 @@ class Grade(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(team__isnull=True, student__isnull=False)
-                | Q(team__isnull=False, student__isnull=True),
-                name="grade_has_one_owner",
-            ),
+            exactly_one_of("student", "team", name="grade_has_one_owner"),
             models.UniqueConstraint(
                 fields=["milestone", "team"],
                 condition=Q(team__isnull=False),

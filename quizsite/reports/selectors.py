@@ -13,7 +13,7 @@ from quizsite.accounts import access
 from quizsite.accounts.models import Course, Membership, Role, User
 from quizsite.reports import gradebook
 from quizsite.reports.deadline import grade_is_stale, pick_graded
-from quizsite.reports.models import Grade, Milestone, Submission, Team, TeamMembership
+from quizsite.reports.models import Grade, Milestone, ReportSubmission, Team, TeamMembership
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,8 @@ def owner_by_key(milestone: Milestone, kind: str, pk: int) -> Owner:
     raise Http404("No such student or team in this course.")
 
 
-def confirmed_versions(milestone: Milestone, owner: Owner) -> QuerySet[Submission]:
-    return Submission.objects.filter(
+def confirmed_versions(milestone: Milestone, owner: Owner) -> QuerySet[ReportSubmission]:
+    return ReportSubmission.objects.filter(
         milestone=milestone, confirmed_at__isnull=False, **owner.filter()
     ).select_related("uploaded_by", "team", "student")
 
@@ -91,7 +91,7 @@ def milestone_for(user: User, course_code: str, milestone_pk: int) -> Milestone:
     return milestone
 
 
-def may_read(user: User, submission: Submission) -> bool:
+def may_read(user: User, submission: ReportSubmission) -> bool:
     course = submission.milestone.course
     if access.is_staff(user, course):
         return submission.confirmed
@@ -105,11 +105,11 @@ def may_read(user: User, submission: Submission) -> bool:
     return submission.student_id == user.pk
 
 
-def readable_submission(user: User, pk: int) -> Submission:
+def readable_submission(user: User, pk: int) -> ReportSubmission:
     """The submission if `user` may read it; otherwise 404, the same answer as for an id
     that does not exist, so ids reveal nothing."""
     submission = (
-        Submission.objects.select_related("milestone__course", "team", "student")
+        ReportSubmission.objects.select_related("milestone__course", "team", "student")
         .filter(pk=pk)
         .first()
     )
@@ -118,8 +118,8 @@ def readable_submission(user: User, pk: int) -> Submission:
     return submission
 
 
-def pending_for(user: User, milestone: Milestone, token) -> Submission:
-    submission = Submission.objects.filter(
+def pending_for(user: User, milestone: Milestone, token) -> ReportSubmission:
+    submission = ReportSubmission.objects.filter(
         milestone=milestone, token=token, confirmed_at__isnull=True, uploaded_by=user
     ).first()
     if submission is None:
@@ -156,8 +156,8 @@ def grade_for(milestone: Milestone, owner: Owner) -> Grade | None:
 
 
 def graded_version(
-    milestone: Milestone, versions: list[Submission], grade: Grade | None
-) -> Submission | None:
+    milestone: Milestone, versions: list[ReportSubmission], grade: Grade | None
+) -> ReportSubmission | None:
     chosen = grade.chosen_submission_id if grade else None
     return pick_graded(versions, due=milestone.due_at, chosen_pk=chosen)
 
@@ -167,8 +167,8 @@ class StaleGrade:
     """A grade given to a version other than the one that counts now (see
     deadline.grade_is_stale): its score, and its late penalty, belong to `given`."""
 
-    given: Submission | None
-    counts: Submission | None
+    given: ReportSubmission | None
+    counts: ReportSubmission | None
 
     @property
     def summary(self) -> str:
@@ -178,7 +178,7 @@ class StaleGrade:
         return f"{given}; {counts}"
 
 
-def stale_grade(grade: Grade | None, counts: Submission | None) -> StaleGrade | None:
+def stale_grade(grade: Grade | None, counts: ReportSubmission | None) -> StaleGrade | None:
     """The stale grade's two versions, or None when the grade (if any) is up to date.
     Reads `grade.graded_submission`: load grades with select_related("graded_submission")
     so that this costs no query."""
@@ -192,8 +192,8 @@ def stale_grade(grade: Grade | None, counts: Submission | None) -> StaleGrade | 
 @dataclass
 class OverviewRow:
     owner: Owner
-    versions: list[Submission]
-    graded: Submission | None
+    versions: list[ReportSubmission]
+    graded: ReportSubmission | None
     grade: Grade | None
     members: list[User] = field(default_factory=list)
 
@@ -216,7 +216,7 @@ def milestone_overview(milestone: Milestone) -> list[OverviewRow]:
     """One row per student (or team) of the course, whether they handed in or not."""
     owners = owners_of(milestone)
     submissions = list(
-        Submission.objects.filter(milestone=milestone, confirmed_at__isnull=False)
+        ReportSubmission.objects.filter(milestone=milestone, confirmed_at__isnull=False)
         .select_related("uploaded_by")
         .order_by("received_at", "pk")
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from quizsite.accounts import access, csvrows
-from quizsite.accounts.models import Course
+from quizsite.accounts.timezones import display_zone
 from quizsite.reports import actions, gradebook, selectors
 from quizsite.reports import messages as report_messages
 from quizsite.reports.forms import GradeForm, MilestoneForm, TeamsUploadForm, UploadForm
@@ -28,7 +27,7 @@ from quizsite.reports.length import WORDS_PER_PAGE, describe_pages
 from quizsite.reports.models import (
     LengthCheck,
     Milestone,
-    Submission,
+    ReportSubmission,
     TeamMembership,
 )
 from quizsite.reports.sniff import CONTENT_TYPES
@@ -39,27 +38,12 @@ from quizsite.reports.uploads import CappedUploadHandler, declared_too_large
 ZIP_SPOOL_BYTES = 16 * 1024 * 1024
 
 
-def display_zone(user, course: Course) -> ZoneInfo:
-    """The student's own time zone if they chose one, else the course's."""
-    try:
-        return ZoneInfo(user.timezone) if getattr(user, "timezone", "") else course.tz
-    except (ZoneInfoNotFoundError, ValueError):
-        return course.tz
-
-
 def render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     # Every time on these pages is shown in one zone, named on the page.
     zone = display_zone(request.user, context["course"])
     context = {**context, "display_tz": zone, "display_tz_name": zone.key}
     with timezone.override(zone):
         return django_render(request, template, context, status=status)
-
-
-def _course(user, course_code: str) -> Course:
-    course = get_object_or_404(Course, code=course_code)
-    if not access.is_member(user, course):
-        raise Http404("No such course.")
-    return course
 
 
 def _staff_milestone(user, course_code: str, pk: int) -> Milestone:
@@ -82,7 +66,7 @@ def limit_sentence(milestone: Milestone) -> str:
 
 @login_required
 def course(request: HttpRequest, course_code: str) -> HttpResponse:
-    the_course = _course(request.user, course_code)
+    the_course = access.course_for_member(request.user, course_code)
     is_staff = access.is_staff(request.user, the_course)
     rows = []
     for milestone in selectors.milestones_for(the_course):
@@ -235,7 +219,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     return _attachment(submission)
 
 
-def _attachment(submission: Submission) -> FileResponse:
+def _attachment(submission: ReportSubmission) -> FileResponse:
     response = FileResponse(
         submission.file.open("rb"),
         as_attachment=True,
@@ -384,9 +368,7 @@ def release(request: HttpRequest, course_code: str, pk: int) -> HttpResponse:
 
 @login_required
 def edit(request: HttpRequest, course_code: str, pk: int | None = None) -> HttpResponse:
-    the_course = _course(request.user, course_code)
-    if not access.is_staff(request.user, the_course):
-        raise Http404("No such page.")
+    the_course = access.course_for_staff(request.user, course_code)
     instance = get_object_or_404(Milestone, pk=pk, course=the_course) if pk else None
     form = MilestoneForm(request.POST or None, instance=instance, course=the_course)
     if request.method == "POST" and form.is_valid():
@@ -404,9 +386,7 @@ def edit(request: HttpRequest, course_code: str, pk: int | None = None) -> HttpR
 
 @login_required
 def teams(request: HttpRequest, course_code: str) -> HttpResponse:
-    the_course = _course(request.user, course_code)
-    if not access.is_staff(request.user, the_course):
-        raise Http404("No such page.")
+    the_course = access.course_for_staff(request.user, course_code)
     form = TeamsUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():

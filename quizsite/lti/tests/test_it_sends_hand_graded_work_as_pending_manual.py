@@ -10,7 +10,9 @@ import pytest
 
 from quizsite.lti.models import Identity
 from quizsite.lti.tests.conftest import launch
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer, set_answer_points
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.actions.quizzes import release_feedback
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -31,11 +33,11 @@ def test_it_sends_an_essay_waiting_for_staff_as_pending_manual(
     launch(client, platform, "lms-ann", custom={"quizsite_quiz": str(quiz.pk)})
     ann = Identity.objects.get(sub="lms-ann").user
     with django_capture_on_commit_callbacks(execute=True):
-        attempt = actions.start_attempt(quiz, ann, now=T0)
-        actions.save_answer(attempt, position_of(attempt, "choice"), "LOAD_DEREF", now=T0 + S)
-        actions.save_answer(attempt, position_of(attempt, "essay"), "Cells.", now=T0 + S)
-        attempt = actions.submit_attempt(attempt, now=T0 + 60 * S)
-        actions.release_feedback(quiz, now=T0 + 3600 * S)
+        attempt = start_attempt(quiz, ann, now=T0)
+        save_answer(attempt, position_of(attempt, "choice"), "LOAD_DEREF", now=T0 + S)
+        save_answer(attempt, position_of(attempt, "essay"), "Cells.", now=T0 + S)
+        attempt = submit_attempt(attempt, now=T0 + 60 * S)
+        release_feedback(quiz, now=T0 + 3600 * S)
     [(_, pending)] = platform.scores
     assert (pending["activityProgress"], pending["gradingProgress"]) == (
         "Submitted",
@@ -49,7 +51,7 @@ def test_it_sends_an_essay_waiting_for_staff_as_pending_manual(
         attempt_question__position=position_of(attempt, "essay"),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        actions.set_answer_points(essay, 2, by=instructor, now=T0 + 7200 * S)
+        set_answer_points(essay, 2, by=instructor, now=T0 + 7200 * S)
     attempt.refresh_from_db()
     [_, (_, graded)] = platform.scores
     assert (graded["gradingProgress"], graded["scoreGiven"]) == ("FullyGraded", attempt.score)

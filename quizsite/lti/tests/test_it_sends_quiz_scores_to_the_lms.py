@@ -12,7 +12,10 @@ import pytest
 from quizsite.bank.models import QuestionVersion
 from quizsite.lti.models import Identity, LineItem, Passback
 from quizsite.lti.tests.conftest import launch
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer, set_answer_points
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.actions.quizzes import release_feedback
+from quizsite.quizzes.actions.regrades import regrade_question
 from quizsite.quizzes.models import Answer, QuizPool
 from quizsite.quizzes.tests.conftest import T0, store_question
 
@@ -48,11 +51,11 @@ def _fix_key(question) -> QuestionVersion:
 
 
 def _take(quiz, user):
-    attempt = actions.start_attempt(quiz, user, now=T0)
+    attempt = start_attempt(quiz, user, now=T0)
     for aq in attempt.questions.select_related("question_version__question"):
         value = "LOAD_DEREF" if aq.question_version.question.path == "t/key" else ["co_cellvars"]
-        actions.save_answer(attempt, aq.position, value, now=T0 + S)
-    return actions.submit_attempt(attempt, now=T0 + 60 * S)
+        save_answer(attempt, aq.position, value, now=T0 + S)
+    return submit_attempt(attempt, now=T0 + 60 * S)
 
 
 def test_it_posts_one_line_item_and_the_score_on_release_and_after_a_regrade(
@@ -67,7 +70,7 @@ def test_it_posts_one_line_item_and_the_score_on_release_and_after_a_regrade(
     assert platform.scores == []  # results not released yet
 
     with django_capture_on_commit_callbacks(execute=True):
-        actions.release_feedback(lti_quiz, now=T0 + 3600 * S)
+        release_feedback(lti_quiz, now=T0 + 3600 * S)
     [item] = platform.line_items.values()
     assert (item["resourceId"], item["scoreMaximum"], item["label"]) == (
         f"quiz-{lti_quiz.pk}",
@@ -84,9 +87,7 @@ def test_it_posts_one_line_item_and_the_score_on_release_and_after_a_regrade(
 
     version = _fix_key(lti_quiz.pools.get().questions.get(path="t/key"))
     with django_capture_on_commit_callbacks(execute=True):
-        actions.regrade_question(
-            lti_quiz, version.question, version, by=instructor, now=T0 + 2 * 3600 * S
-        )
+        regrade_question(lti_quiz, version.question, version, by=instructor, now=T0 + 2 * 3600 * S)
     assert [s["scoreGiven"] for _, s in platform.scores] == [1.0, 3.0]
     assert platform.scores[1][1]["timestamp"] > platform.scores[0][1]["timestamp"]
 
@@ -95,13 +96,13 @@ def test_it_posts_one_line_item_and_the_score_on_release_and_after_a_regrade(
         attempt_question__question_version__question__path="t/multi",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        actions.set_answer_points(answer, 2.0, by=instructor, now=T0 + 3 * 3600 * S)
+        set_answer_points(answer, 2.0, by=instructor, now=T0 + 3 * 3600 * S)
     assert [s["scoreGiven"] for _, s in platform.scores] == [1.0, 3.0, 4.0]
 
     # A second launch and a second release make no new line item and resend nothing.
     with django_capture_on_commit_callbacks(execute=True):
         assert launch(client, platform, "lms-ann", custom=custom).status_code == 302
-        actions.release_feedback(lti_quiz, now=T0 + 4 * 3600 * S)
+        release_feedback(lti_quiz, now=T0 + 4 * 3600 * S)
     assert len(platform.line_items) == 1
     assert LineItem.objects.count() == 1
     assert len(platform.scores) == 3
@@ -119,6 +120,6 @@ def test_it_finds_the_line_item_the_platform_already_has(
     launch(client, platform, "lms-ann", custom={"quizsite_quiz": str(lti_quiz.pk)})
     with django_capture_on_commit_callbacks(execute=True):
         _take(lti_quiz, Identity.objects.get(sub="lms-ann").user)
-        actions.release_feedback(lti_quiz, now=T0 + 3600 * S)
+        release_feedback(lti_quiz, now=T0 + 3600 * S)
     assert len(platform.line_items) == 1
     assert len(platform.scores) == 1

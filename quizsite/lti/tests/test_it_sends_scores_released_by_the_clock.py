@@ -11,7 +11,8 @@ from django.utils import timezone
 from quizsite.lti import tasks
 from quizsite.lti.models import Identity
 from quizsite.lti.tests.conftest import launch
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import QuizPool
 
 S = timedelta(seconds=1)
@@ -40,9 +41,9 @@ def test_it_sends_the_score_a_second_after_the_window_closes(
     launch(client, platform, "lms-ann", custom={"quizsite_quiz": str(quiz.pk)})
     ann = Identity.objects.get(sub="lms-ann").user
     with django_capture_on_commit_callbacks(execute=True):
-        attempt = actions.start_attempt(quiz, ann, now=opens + S)
-        actions.save_answer(attempt, 1, "LOAD_DEREF", now=opens + 2 * S)
-        actions.submit_attempt(attempt, now=opens + 3 * S)
+        attempt = start_attempt(quiz, ann, now=opens + S)
+        save_answer(attempt, 1, "LOAD_DEREF", now=opens + 2 * S)
+        submit_attempt(attempt, now=opens + 3 * S)
     with (
         time_machine.travel(closes - S, tick=False),
         django_capture_on_commit_callbacks(execute=True),

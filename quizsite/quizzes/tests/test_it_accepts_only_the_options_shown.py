@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -20,7 +21,7 @@ STARTED = T0 + timedelta(minutes=1)
 
 @pytest.fixture
 def attempt(quiz, student):
-    return actions.start_attempt(quiz, student, now=STARTED)
+    return start_attempt(quiz, student, now=STARTED)
 
 
 def _save(client, attempt, position: int, value):
@@ -72,13 +73,13 @@ def test_it_shows_a_stored_value_that_is_no_option_as_plain_text(
     quiz, student, ta, client_for
 ) -> None:
     planted = "[a link](https://elsewhere.example/) *loud* " + "[" * 2000
-    attempt = actions.start_attempt(quiz, student, now=STARTED)
+    attempt = start_attempt(quiz, student, now=STARTED)
     # Stored as an older release accepted it, without the check on options.
     Answer.objects.filter(
         attempt_question__attempt=attempt,
         attempt_question__position=position_of(attempt, "choice"),
     ).update(value=planted, revision=1, saved_at=STARTED)
-    actions.submit_attempt(attempt, now=STARTED + timedelta(minutes=3))
+    submit_attempt(attempt, now=STARTED + timedelta(minutes=3))
     page = client_for(ta).get(reverse("quizzes:statistics", args=[quiz.course.code, quiz.pk]))
     html = page.content.decode()
     assert page.status_code == 200

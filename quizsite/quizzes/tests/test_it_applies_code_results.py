@@ -11,7 +11,9 @@ import pytest
 from quizsite.grading import service
 from quizsite.grading.models import Submission
 from quizsite.grading.signals import submission_finished
-from quizsite.quizzes import actions, receivers, tasks
+from quizsite.quizzes import receivers, tasks
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -45,10 +47,10 @@ def _code_answer(attempt) -> Answer:
     ids=["right", "half right"],
 )
 def test_it_grades_a_code_answer_end_to_end(quiz, student, fake_sandbox, source, points) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
-    actions.save_answer(attempt, position_of(attempt, "code"), source, now=T0 + S)
-    actions.save_answer(attempt, position_of(attempt, "choice"), "LOAD_DEREF", now=T0 + S)
-    actions.submit_attempt(attempt, now=T0 + 2 * S)
+    attempt = start_attempt(quiz, student, now=T0)
+    save_answer(attempt, position_of(attempt, "code"), source, now=T0 + S)
+    save_answer(attempt, position_of(attempt, "choice"), "LOAD_DEREF", now=T0 + S)
+    submit_attempt(attempt, now=T0 + 2 * S)
     submission = _code_answer(attempt).submission
     assert service.grade_submission(submission.pk) is service.Outcome.DONE
     answer = _code_answer(attempt)
@@ -59,9 +61,9 @@ def test_it_grades_a_code_answer_end_to_end(quiz, student, fake_sandbox, source,
 
 
 def test_it_applies_a_result_whose_signal_was_lost(quiz, student, time_machine) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
-    actions.save_answer(attempt, position_of(attempt, "code"), "def double(x): pass", now=T0)
-    actions.submit_attempt(attempt, now=T0 + S)
+    attempt = start_attempt(quiz, student, now=T0)
+    save_answer(attempt, position_of(attempt, "code"), "def double(x): pass", now=T0)
+    submit_attempt(attempt, now=T0 + S)
     submission = _code_answer(attempt).submission
     submission_finished.disconnect(dispatch_uid="quizzes.code_result")
     try:

@@ -7,7 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import add_time, start_attempt, submit_attempt
+from quizsite.quizzes.errors import QuizError
 from quizsite.quizzes.models import Answer, AnswerRevision, AttemptStatus, LateSave
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -18,7 +21,7 @@ GRACE = timedelta(seconds=30)
 
 @pytest.fixture
 def attempt(quiz, student):
-    return actions.start_attempt(quiz, student, now=T0)
+    return start_attempt(quiz, student, now=T0)
 
 
 def _answer(attempt, kind: str) -> Answer:
@@ -28,7 +31,7 @@ def _answer(attempt, kind: str) -> Answer:
 
 
 def _save(attempt, kind: str, value, now):
-    return actions.save_answer(attempt, position_of(attempt, kind), value, now=now)
+    return save_answer(attempt, position_of(attempt, kind), value, now=now)
 
 
 def test_it_keeps_every_revision_and_the_current_value(attempt) -> None:
@@ -72,14 +75,14 @@ def test_it_stores_each_type_in_its_form(attempt, kind, value, stored) -> None:
     ("kind", "value"), [("choice", ["a"]), ("multi", "co_cellvars"), ("text", 12)]
 )
 def test_it_refuses_a_value_of_the_wrong_form(attempt, kind, value) -> None:
-    with pytest.raises(actions.QuizError) as e:
+    with pytest.raises(QuizError) as e:
         _save(attempt, kind, value, T0 + S)
     assert e.value.message == messages.BAD_VALUE
 
 
 def test_it_refuses_a_position_not_in_the_attempt(attempt) -> None:
-    with pytest.raises(actions.QuizError):
-        actions.save_answer(attempt, 99, "x", now=T0)
+    with pytest.raises(QuizError):
+        save_answer(attempt, 99, "x", now=T0)
 
 
 @pytest.mark.parametrize(
@@ -124,7 +127,7 @@ def test_it_submits_the_attempt_when_a_late_save_arrives(attempt) -> None:
 
 
 def test_it_refuses_and_logs_a_save_after_the_student_submitted(attempt) -> None:
-    actions.submit_attempt(attempt, now=T0 + 60 * S)
+    submit_attempt(attempt, now=T0 + 60 * S)
     result = _save(attempt, "choice", "LOAD_DEREF", T0 + 61 * S)
     assert not result.accepted and not result.late
     assert result.message == messages.ALREADY_SUBMITTED
@@ -134,6 +137,6 @@ def test_it_refuses_and_logs_a_save_after_the_student_submitted(attempt) -> None
 
 def test_it_uses_the_stored_deadline_even_with_a_stale_attempt_object(attempt, ta) -> None:
     stale = attempt
-    actions.add_time(attempt, 10, by=ta, now=T0 + LIMIT)
+    add_time(attempt, 10, by=ta, now=T0 + LIMIT)
     result = _save(stale, "text", "UnboundLocalError", T0 + LIMIT + GRACE + S)
     assert result.accepted

@@ -11,7 +11,9 @@ from datetime import timedelta
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions, history
+from quizsite.quizzes import history
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.models import LateSave
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -19,7 +21,7 @@ STARTED = T0 + timedelta(minutes=1)
 
 
 def test_it_keeps_a_prefix_and_the_hash_of_a_huge_refused_save(quiz, student, client_for) -> None:
-    attempt = actions.start_attempt(quiz, student, now=STARTED)
+    attempt = start_attempt(quiz, student, now=STARTED)
     value = "x" * 3_000_000
     with time_machine.travel(STARTED + timedelta(hours=2), tick=False):
         reply = client_for(student).post(
@@ -37,11 +39,9 @@ def test_it_keeps_a_prefix_and_the_hash_of_a_huge_refused_save(quiz, student, cl
 
 
 def test_it_keeps_a_refused_answer_of_ordinary_length_whole(quiz, student) -> None:
-    attempt = actions.start_attempt(quiz, student, now=STARTED)
+    attempt = start_attempt(quiz, student, now=STARTED)
     code = "def double(x):\n    return 2 * x\n" * 5000
-    actions.save_answer(
-        attempt, position_of(attempt, "code"), code, now=STARTED + timedelta(hours=2)
-    )
+    save_answer(attempt, position_of(attempt, "code"), code, now=STARTED + timedelta(hours=2))
     logged = LateSave.objects.get()
     assert not logged.truncated
     assert logged.value == code

@@ -8,7 +8,8 @@ import pytest
 
 from questions.tests.banks import SAMPLE
 from quizsite.bank.sync import sync_bank
-from quizsite.quizzes import actions, demo
+from quizsite.quizzes import demo
+from quizsite.quizzes.actions.attempts import start_attempt
 
 
 @pytest.mark.parametrize(
@@ -24,11 +25,11 @@ def test_it_builds_an_open_twelve_question_quiz(course, student, now) -> None:
     assert (quiz.closes_at - quiz.opens_at).total_seconds() == 12 * 3600
     assert sum(p.count for p in quiz.pools.all()) == 12
     assert {p.topic for p in quiz.pools.all()} == set(demo.SAMPLE_TOPICS)
-    attempt = actions.start_attempt(quiz, student, now=now)
+    attempt = start_attempt(quiz, student, now=now)
     assert attempt.questions.count() == 12
     homework = quiz.course.quizzes.get(title=demo.HOMEWORK_TITLE)
     assert homework.is_homework
-    assert actions.start_attempt(homework, student, now=now).questions.count() == 8
+    assert start_attempt(homework, student, now=now).questions.count() == 8
 
 
 def test_it_opens_at_nine_course_time(course) -> None:

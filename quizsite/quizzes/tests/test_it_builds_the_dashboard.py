@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from quizsite.quizzes import actions, selectors
+from quizsite.accounts.timezones import display_zone
+from quizsite.quizzes import selectors
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import QuizOverride
 from quizsite.quizzes.tests.conftest import T0
 
@@ -26,7 +28,7 @@ S = timedelta(seconds=1)
 )
 def test_it_shows_times_in_the_students_zone(course, student, own, expected) -> None:
     student.timezone = own
-    assert selectors.user_timezone(student, course) == ZoneInfo(expected)
+    assert display_zone(student, course) == ZoneInfo(expected)
 
 
 @pytest.mark.parametrize(
@@ -64,10 +66,10 @@ def test_it_tells_what_a_student_may_still_do(make_quiz, student) -> None:
     quiz = make_quiz(attempts_allowed=1)
     entry = selectors.quiz_entry(student, quiz, T0)
     assert (entry.can_start, entry.attempts_left, entry.running) == (True, 1, None)
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     entry = selectors.quiz_entry(student, quiz, T0 + S)
     assert entry.running == attempt and entry.can_start  # resume
-    actions.submit_attempt(attempt, now=T0 + 2 * S)
+    submit_attempt(attempt, now=T0 + 2 * S)
     entry = selectors.quiz_entry(student, quiz, T0 + 3 * S)
     assert (entry.can_start, entry.attempts_left) == (False, 0)
     assert entry.last_submitted == attempt

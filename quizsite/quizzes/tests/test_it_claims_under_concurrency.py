@@ -11,7 +11,8 @@ import pytest
 from django.db import connection, connections
 
 from quizsite.grading.models import Submission
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import Answer, Attempt
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -45,18 +46,18 @@ def _race(n: int, work) -> list:
 
 
 def test_it_starts_one_attempt_however_many_clicks_race(quiz, student) -> None:
-    results = _race(6, lambda i: actions.start_attempt(quiz, student, now=T0 + i * S))
+    results = _race(6, lambda i: start_attempt(quiz, student, now=T0 + i * S))
     assert all(isinstance(r, Attempt) for r in results), results
     assert len({r.pk for r in results}) == 1
     assert Attempt.objects.count() == 1
 
 
 def test_it_grades_once_when_the_timer_and_the_student_race(quiz, student) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
-    actions.save_answer(attempt, position_of(attempt, "code"), "def double(x): return 2*x", now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
+    save_answer(attempt, position_of(attempt, "code"), "def double(x): return 2*x", now=T0)
     results = _race(
         8,
-        lambda i: actions.submit_attempt(
+        lambda i: submit_attempt(
             Attempt.objects.select_related("quiz").get(pk=attempt.pk),
             now=T0 + (i + 1) * S,
             by="timer" if i % 2 else "student",
@@ -68,15 +69,15 @@ def test_it_grades_once_when_the_timer_and_the_student_race(quiz, student) -> No
 
 
 def test_it_never_accepts_a_save_that_grading_did_not_see(quiz, student) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     pos = position_of(attempt, "text")
 
     def work(i: int):
         fresh = Attempt.objects.select_related("quiz").get(pk=attempt.pk)
         if i == 5:
-            return actions.submit_attempt(fresh, now=T0 + 10 * S)
+            return submit_attempt(fresh, now=T0 + 10 * S)
         value = "UnboundLocalError" if i % 2 else f"wrong {i}"
-        return (value, actions.save_answer(fresh, pos, value, now=T0 + 10 * S))
+        return (value, save_answer(fresh, pos, value, now=T0 + 10 * S))
 
     results = _race(12, work)
     assert not any(isinstance(r, Exception) for r in results), results

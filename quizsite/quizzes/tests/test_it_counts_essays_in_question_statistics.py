@@ -7,7 +7,9 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from quizsite.quizzes import actions, selectors
+from quizsite.quizzes import selectors
+from quizsite.quizzes.actions.answers import save_answer, set_answer_points
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -21,9 +23,9 @@ def _essay_row(stats) -> dict:
 
 def test_it_counts_an_essay_only_once_graded_by_hand(essay_quiz, student, ta, client_for) -> None:
     quiz = essay_quiz()
-    attempt = actions.start_attempt(quiz, student, now=T0)
-    actions.save_answer(attempt, position_of(attempt, "essay"), "Because of cells.", now=T0 + S)
-    actions.submit_attempt(attempt, now=T0 + 60 * S)
+    attempt = start_attempt(quiz, student, now=T0)
+    save_answer(attempt, position_of(attempt, "essay"), "Because of cells.", now=T0 + S)
+    submit_attempt(attempt, now=T0 + 60 * S)
 
     stats = selectors.quiz_statistics(ta, quiz)
     assert (stats["awaiting_hand"], stats["being_graded"], stats["grading_failed"]) == (1, 0, 0)
@@ -42,6 +44,6 @@ def test_it_counts_an_essay_only_once_graded_by_hand(essay_quiz, student, ta, cl
         attempt_question__attempt=attempt,
         attempt_question__position=position_of(attempt, "essay"),
     )
-    actions.set_answer_points(essay, 2, by=ta, now=T0 + timedelta(hours=1))
+    set_answer_points(essay, 2, by=ta, now=T0 + timedelta(hours=1))
     row = _essay_row(selectors.quiz_statistics(ta, quiz))
     assert (row["graded"], row["awaiting_hand"], row["mean_points"]) == (1, 0, 2.0)

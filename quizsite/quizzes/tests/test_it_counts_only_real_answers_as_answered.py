@@ -11,7 +11,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions, grading
+from quizsite.quizzes import grading
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.tests.conftest import SMALL_BANK, T0, position_of
 
 STARTER = SMALL_BANK["t/code"]["starter.py"]  # "def double(x):\n    pass\n"
@@ -44,14 +46,12 @@ def test_it_decides_what_is_answered(name, value, starter, answered) -> None:
 
 @pytest.fixture
 def attempt(quiz, student):
-    attempt = actions.start_attempt(quiz, student, now=STARTED)
+    attempt = start_attempt(quiz, student, now=STARTED)
     for kind, value in [("choice", "LOAD_DEREF"), ("multi", ["co_cellvars"]), ("numeric", "100")]:
-        actions.save_answer(attempt, position_of(attempt, kind), value, now=STARTED)
-    actions.save_answer(attempt, position_of(attempt, "text"), "UnboundLocalError", now=STARTED)
+        save_answer(attempt, position_of(attempt, kind), value, now=STARTED)
+    save_answer(attempt, position_of(attempt, "text"), "UnboundLocalError", now=STARTED)
     # The student clicked into the editor and only re-indented the starter code.
-    actions.save_answer(
-        attempt, position_of(attempt, "code"), STARTER.replace("    ", "\t"), now=STARTED
-    )
+    save_answer(attempt, position_of(attempt, "code"), STARTER.replace("    ", "\t"), now=STARTED)
     return attempt
 
 
@@ -62,7 +62,7 @@ def test_it_lists_the_untouched_code_question_as_unanswered(attempt, student, cl
 
 
 def test_it_shows_the_starter_code_as_no_answer(attempt, student, client_for):
-    actions.submit_attempt(attempt, now=STARTED + timedelta(minutes=1))
+    submit_attempt(attempt, now=STARTED + timedelta(minutes=1))
     with time_machine.travel(STARTED + timedelta(minutes=2), tick=False):
         response = client_for(student).get(reverse("quizzes:results", args=[attempt.pk]))
     code = response.context["state"]["questions"][position_of(attempt, "code") - 1]

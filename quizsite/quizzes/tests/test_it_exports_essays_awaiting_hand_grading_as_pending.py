@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer, set_answer_points
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -25,10 +26,10 @@ def test_it_exports_an_essay_awaiting_hand_grading_as_pending(
     essay_quiz, student, ta, client_for
 ) -> None:
     quiz = essay_quiz()
-    attempt = actions.start_attempt(quiz, student, now=T0)
-    actions.save_answer(attempt, position_of(attempt, "choice"), "LOAD_DEREF", now=T0 + S)
-    actions.save_answer(attempt, position_of(attempt, "essay"), "Cells, read later.", now=T0 + S)
-    actions.submit_attempt(attempt, now=T0 + 60 * S)
+    attempt = start_attempt(quiz, student, now=T0)
+    save_answer(attempt, position_of(attempt, "choice"), "LOAD_DEREF", now=T0 + S)
+    save_answer(attempt, position_of(attempt, "essay"), "Cells, read later.", now=T0 + S)
+    submit_attempt(attempt, now=T0 + 60 * S)
 
     (row,) = _rows(client_for(ta), quiz)
     assert (row["status"], row["score"]) == ("to grade by hand", "")
@@ -37,6 +38,6 @@ def test_it_exports_an_essay_awaiting_hand_grading_as_pending(
         attempt_question__attempt=attempt,
         attempt_question__position=position_of(attempt, "essay"),
     )
-    actions.set_answer_points(essay, 2.5, by=ta, now=T0 + timedelta(hours=1))
+    set_answer_points(essay, 2.5, by=ta, now=T0 + timedelta(hours=1))
     (row,) = _rows(client_for(ta), quiz)
     assert (row["status"], row["score"]) == ("graded", "3.5")

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from quizsite.accounts.models import Membership, User
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.models import Attempt, AttemptStatus
 from quizsite.quizzes.tests.conftest import T0
 
@@ -46,13 +46,13 @@ def quiz(make_quiz):
 def test_it_lists_every_student_with_the_best_graded_attempt(
     quiz, course, other_course, student, other_student, ta, client_for
 ) -> None:
-    first = actions.start_attempt(quiz, student, now=T0)
+    first = start_attempt(quiz, student, now=T0)
     _finish(first, score=7.0, minutes=20)
-    second = actions.start_attempt(quiz, student, now=T0 + timedelta(hours=1))
+    second = start_attempt(quiz, student, now=T0 + timedelta(hours=1))
     _finish(second, score=3.0, minutes=10, by="timer")
-    actions.start_attempt(quiz, other_student, now=T0 + timedelta(hours=2))  # still running
+    start_attempt(quiz, other_student, now=T0 + timedelta(hours=2))  # still running
     grading = _enrol(course, "grading", first_name="Gra", last_name="Ding")
-    _finish(actions.start_attempt(quiz, grading, now=T0), score=None, minutes=5)
+    _finish(start_attempt(quiz, grading, now=T0), score=None, minutes=5)
     _enrol(course, "absent", email="absent@example.edu")
     stranger = User.objects.create_user("elsewhere")
     Membership.objects.create(user=stranger, course=other_course, role="student")
@@ -88,8 +88,8 @@ def test_it_lists_every_student_with_the_best_graded_attempt(
 
 
 def test_it_keeps_the_best_score_while_a_later_attempt_runs(quiz, student, ta, client_for):
-    _finish(actions.start_attempt(quiz, student, now=T0), score=6.5, minutes=3)
-    actions.start_attempt(quiz, student, now=T0 + timedelta(hours=1))
+    _finish(start_attempt(quiz, student, now=T0), score=6.5, minutes=3)
+    start_attempt(quiz, student, now=T0 + timedelta(hours=1))
 
     _, rows = _download(client_for(ta))
 
@@ -126,7 +126,7 @@ def test_it_costs_the_same_queries_for_a_large_class(
 ) -> None:
     for i in range(40):
         user = _enrol(course, f"s{i:02d}")
-        _finish(actions.start_attempt(quiz, user, now=T0), score=float(i % 9), minutes=5)
+        _finish(start_attempt(quiz, user, now=T0), score=float(i % 9), minutes=5)
     client = client_for(ta)
     client.get(reverse("quizzes:staff_quiz", args=["cs107", 1]))  # session, caches warm
     with django_assert_max_num_queries(8):

@@ -7,7 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from quizsite.quizzes import actions, grading, selectors
+from quizsite.quizzes import grading, selectors
+from quizsite.quizzes.actions.answers import save_answer, set_answer_points
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.attempt_state import attempt_view_state
+from quizsite.quizzes.errors import QuizError
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -25,17 +29,17 @@ def _essay(attempt) -> Answer:
 
 @pytest.fixture
 def submitted(essay_quiz, student):
-    attempt = actions.start_attempt(essay_quiz(), student, now=T0)
-    actions.save_answer(attempt, position_of(attempt, "choice"), "LOAD_DEREF", now=T0 + S)
-    actions.save_answer(attempt, position_of(attempt, "essay"), ESSAY, now=T0 + S)
-    return actions.submit_attempt(attempt, now=T0 + 60 * S)
+    attempt = start_attempt(essay_quiz(), student, now=T0)
+    save_answer(attempt, position_of(attempt, "choice"), "LOAD_DEREF", now=T0 + S)
+    save_answer(attempt, position_of(attempt, "essay"), ESSAY, now=T0 + S)
+    return submit_attempt(attempt, now=T0 + 60 * S)
 
 
 def test_it_leaves_the_essay_to_staff_and_the_score_pending(submitted) -> None:
     answer = _essay(submitted)
     assert (answer.grading_status, answer.points) == (grading.HAND, None)
     assert submitted.score is None  # never a zero, never counted as graded
-    state = actions.attempt_view_state(submitted, now=LATER)
+    state = attempt_view_state(submitted, now=LATER)
     assert state["grading"] == "hand"
     (essay,) = [q for q in state["questions"] if q["type"] == "essay"]
     assert essay["result"]["status"] == "hand"
@@ -48,25 +52,25 @@ def test_it_lists_the_essay_for_staff_to_grade(submitted, ta) -> None:
 
 
 def test_it_takes_the_staff_s_points_and_the_score_follows(submitted, ta) -> None:
-    actions.set_answer_points(_essay(submitted), 3, by=ta, now=LATER)
+    set_answer_points(_essay(submitted), 3, by=ta, now=LATER)
     submitted.refresh_from_db()
     answer = _essay(submitted)
     assert (answer.grading_status, answer.points, answer.graded_by) == ("graded", 3.0, ta)
     assert submitted.score == 1.0 + 3.0
-    assert actions.attempt_view_state(submitted, now=LATER)["grading"] == "graded"
+    assert attempt_view_state(submitted, now=LATER)["grading"] == "graded"
     (row,) = selectors.attempts_for_staff(ta, submitted.quiz)
     assert row.to_grade_by_hand == 0
 
 
 def test_it_refuses_points_beyond_the_question_s(submitted, ta) -> None:
-    with pytest.raises(actions.QuizError):
-        actions.set_answer_points(_essay(submitted), 4.5, by=ta, now=LATER)
+    with pytest.raises(QuizError):
+        set_answer_points(_essay(submitted), 4.5, by=ta, now=LATER)
     assert _essay(submitted).grading_status == grading.HAND
 
 
 def test_it_gives_a_blank_essay_no_points_at_once(essay_quiz, student) -> None:
-    attempt = actions.start_attempt(essay_quiz(), student, now=T0)
-    actions.save_answer(attempt, position_of(attempt, "essay"), "   \n ", now=T0 + S)
-    attempt = actions.submit_attempt(attempt, now=T0 + 60 * S)
+    attempt = start_attempt(essay_quiz(), student, now=T0)
+    save_answer(attempt, position_of(attempt, "essay"), "   \n ", now=T0 + S)
+    attempt = submit_attempt(attempt, now=T0 + 60 * S)
     assert (_essay(attempt).grading_status, _essay(attempt).points) == ("graded", 0.0)
     assert attempt.score == 0.0

@@ -9,7 +9,10 @@ import pytest
 
 from quizsite.grading.models import Submission
 from quizsite.grading.signals import submission_finished
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.answers import save_answer, set_answer_points
+from quizsite.quizzes.actions.attempts import add_time, start_attempt, submit_attempt
+from quizsite.quizzes.attempt_state import attempt_view_state
 from quizsite.quizzes.models import Answer, AttemptStatus
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -25,12 +28,12 @@ RIGHT = {
 
 @pytest.fixture
 def attempt(quiz, student):
-    return actions.start_attempt(quiz, student, now=T0)
+    return start_attempt(quiz, student, now=T0)
 
 
 def _fill(attempt, values: dict) -> None:
     for kind, value in values.items():
-        actions.save_answer(attempt, position_of(attempt, kind), value, now=T0 + S)
+        save_answer(attempt, position_of(attempt, kind), value, now=T0 + S)
 
 
 def _answer(attempt, kind: str) -> Answer:
@@ -66,7 +69,7 @@ def _finish(submission: Submission, *, status: str, score=None, max_score=None) 
 
 def test_it_grades_non_code_answers_at_once_and_sends_code_to_the_grader(attempt) -> None:
     _fill(attempt, RIGHT)
-    attempt = actions.submit_attempt(attempt, now=T0 + 60 * S)
+    attempt = submit_attempt(attempt, now=T0 + 60 * S)
     assert (attempt.status, attempt.submitted_by, attempt.submitted_at) == (
         AttemptStatus.SUBMITTED,
         "student",
@@ -96,14 +99,14 @@ def test_it_grades_non_code_answers_at_once_and_sends_code_to_the_grader(attempt
 
 def test_it_never_records_a_grader_error_as_zero(attempt) -> None:
     _fill(attempt, RIGHT)
-    actions.submit_attempt(attempt, now=T0 + 60 * S)
+    submit_attempt(attempt, now=T0 + 60 * S)
     code = _answer(attempt, "code")
     _finish(code.submission, status="error")
     code.refresh_from_db()
     attempt.refresh_from_db()
     assert (code.grading_status, code.points) == ("failed", None)
     assert attempt.score is None
-    state = actions.attempt_view_state(attempt, now=T0 + timedelta(days=1))
+    state = attempt_view_state(attempt, now=T0 + timedelta(days=1))
     result = next(q["result"] for q in state["questions"] if q["type"] == "code")
     assert result["message"] == messages.GRADING_FAILED
     assert state["grading"] == "failed"
@@ -111,7 +114,7 @@ def test_it_never_records_a_grader_error_as_zero(attempt) -> None:
 
 def test_it_scores_wrong_and_blank_answers_as_zero_without_the_grader(attempt) -> None:
     _fill(attempt, {"choice": "LOAD_FAST", "multi": ["co_cellvars", "f_back"], "numeric": "abc"})
-    attempt = actions.submit_attempt(attempt, now=T0 + 60 * S)
+    attempt = submit_attempt(attempt, now=T0 + 60 * S)
     points = {k: _answer(attempt, k).points for k in RIGHT}
     assert points == {"choice": 0.0, "multi": 0.0, "numeric": 0.0, "text": 0.0, "code": 0.0}
     assert not Submission.objects.exists()
@@ -121,8 +124,8 @@ def test_it_scores_wrong_and_blank_answers_as_zero_without_the_grader(attempt) -
 def test_it_grades_an_attempt_once_however_often_it_is_submitted(attempt) -> None:
     _fill(attempt, RIGHT)
     stale = type(attempt).objects.get(pk=attempt.pk)
-    first = actions.submit_attempt(attempt, now=T0 + 60 * S)
-    second = actions.submit_attempt(stale, now=T0 + 61 * S, by="timer")
+    first = submit_attempt(attempt, now=T0 + 60 * S)
+    second = submit_attempt(stale, now=T0 + 61 * S, by="timer")
     assert Submission.objects.count() == 1
     assert second.submitted_at == first.submitted_at == T0 + 60 * S
     assert second.submitted_by == "student"
@@ -134,33 +137,33 @@ def test_it_scales_points_to_the_pool(make_quiz, student, small_bank) -> None:
     quiz = make_quiz(pool=False)
     pool = QuizPool.objects.create(quiz=quiz, count=1, points=5)
     pool.questions.set([small_bank["multi"]])
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     assert attempt.max_score == 5.0
-    actions.save_answer(attempt, 1, ["co_cellvars"], now=T0 + S)
-    attempt = actions.submit_attempt(attempt, now=T0 + 2 * S)
+    save_answer(attempt, 1, ["co_cellvars"], now=T0 + S)
+    attempt = submit_attempt(attempt, now=T0 + 2 * S)
     assert attempt.score == 2.5  # half the right options of a 2-point question, scaled to 5
 
 
 def test_it_marks_a_click_that_arrives_after_grace_as_the_timer(attempt) -> None:
     late = T0 + timedelta(minutes=25, seconds=31)
-    attempt = actions.submit_attempt(attempt, now=late)
+    attempt = submit_attempt(attempt, now=late)
     assert attempt.submitted_by == "timer"
 
 
 def test_it_lets_staff_grade_a_failed_answer_by_hand(attempt, ta) -> None:
     _fill(attempt, RIGHT)
-    actions.submit_attempt(attempt, now=T0 + 60 * S)
+    submit_attempt(attempt, now=T0 + 60 * S)
     code = _answer(attempt, "code")
     _finish(code.submission, status="error")
-    actions.set_answer_points(code, 3.5, by=ta, now=T0 + timedelta(hours=1))
+    set_answer_points(code, 3.5, by=ta, now=T0 + timedelta(hours=1))
     attempt.refresh_from_db()
     assert attempt.score == 8.5
 
 
 def test_it_credits_the_student_when_added_time_moved_the_deadline(attempt, ta) -> None:
     stale = type(attempt).objects.select_related("quiz").get(pk=attempt.pk)
-    actions.add_time(attempt, 10, by=ta, now=T0 + timedelta(minutes=20))
-    submitted = actions.submit_attempt(stale, now=T0 + timedelta(minutes=30))
+    add_time(attempt, 10, by=ta, now=T0 + timedelta(minutes=20))
+    submitted = submit_attempt(stale, now=T0 + timedelta(minutes=30))
     assert submitted.submitted_by == "student"
 
 
@@ -176,7 +179,7 @@ def test_it_submits_even_when_a_question_cannot_be_graded(attempt, monkeypatch) 
 
     monkeypatch.setattr(content, "variant", broken)
     _fill(attempt, {"choice": "LOAD_DEREF", "text": "UnboundLocalError"})
-    attempt = actions.submit_attempt(attempt, now=T0 + 60 * S)
+    attempt = submit_attempt(attempt, now=T0 + 60 * S)
     assert attempt.status == AttemptStatus.SUBMITTED
     assert (_answer(attempt, "text").grading_status, _answer(attempt, "text").points) == (
         "failed",
@@ -197,7 +200,7 @@ def test_it_shows_the_rest_of_the_attempt_when_one_question_is_broken(attempt, m
         return real(version, seed)
 
     monkeypatch.setattr(content, "variant", broken)
-    state = actions.attempt_view_state(attempt, now=T0 + S)
+    state = attempt_view_state(attempt, now=T0 + S)
     prompts = {q["type"]: str(q["prompt_html"]) for q in state["questions"]}
     assert messages.QUESTION_UNAVAILABLE in prompts["text"]
     assert "closure" in prompts["choice"]

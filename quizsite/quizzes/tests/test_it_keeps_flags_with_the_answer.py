@@ -10,7 +10,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0
 
@@ -20,7 +21,7 @@ TEXT = 5  # unshuffled, the small bank comes in path order
 
 @pytest.fixture
 def attempt(quiz, student):
-    return actions.start_attempt(quiz, student, now=STARTED)
+    return start_attempt(quiz, student, now=STARTED)
 
 
 def _flag(client, attempt, body, *, at=STARTED + timedelta(minutes=2)):

@@ -11,7 +11,11 @@ from django.urls import reverse
 
 from quizsite.grading.models import Submission
 from quizsite.grading.signals import submission_finished
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.answers import save_answer, set_answer_points
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.actions.regrades import regrade_answer
+from quizsite.quizzes.errors import QuizError
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -22,9 +26,9 @@ CODE = "def double(x):\n    return 2 * x\n"
 
 @pytest.fixture
 def attempt(quiz, student):
-    attempt = actions.start_attempt(quiz, student, now=T0)
-    actions.save_answer(attempt, position_of(attempt, "choice"), "LOAD_DEREF", now=T0 + S)
-    actions.save_answer(attempt, position_of(attempt, "code"), CODE, now=T0 + S)
+    attempt = start_attempt(quiz, student, now=T0)
+    save_answer(attempt, position_of(attempt, "choice"), "LOAD_DEREF", now=T0 + S)
+    save_answer(attempt, position_of(attempt, "code"), CODE, now=T0 + S)
     return attempt
 
 
@@ -45,13 +49,13 @@ def _finish(submission: Submission, status: str, score: float | None = None) -> 
 @pytest.fixture
 def failed(attempt):
     """The attempt submitted; its code answer's grading failed (the grader's fault)."""
-    actions.submit_attempt(attempt, now=T0 + 60 * S)
+    submit_attempt(attempt, now=T0 + 60 * S)
     _finish(_code(attempt).submission, "error")
     return _code(attempt)
 
 
 def test_it_sets_points_by_hand_and_the_score_follows(attempt, failed, ta) -> None:
-    actions.set_answer_points(failed, 3.5, by=ta, now=LATER)
+    set_answer_points(failed, 3.5, by=ta, now=LATER)
 
     answer = _code(attempt)
     attempt.refresh_from_db()
@@ -62,23 +66,23 @@ def test_it_sets_points_by_hand_and_the_score_follows(attempt, failed, ta) -> No
 
 @pytest.mark.parametrize("points", [-0.5, 4.01, 100])
 def test_it_refuses_points_outside_the_question_s(attempt, failed, ta, points) -> None:
-    with pytest.raises(actions.QuizError) as refused:
-        actions.set_answer_points(failed, points, by=ta, now=LATER)
+    with pytest.raises(QuizError) as refused:
+        set_answer_points(failed, points, by=ta, now=LATER)
     assert refused.value.message == messages.POINTS_OUT_OF_RANGE.format(max=4.0)
     assert _code(attempt).grading_status == "failed"
 
 
 def test_it_refuses_to_grade_a_running_attempt(attempt, ta) -> None:
-    with pytest.raises(actions.QuizError) as refused:
-        actions.set_answer_points(_code(attempt), 2, by=ta, now=T0 + 2 * S)
+    with pytest.raises(QuizError) as refused:
+        set_answer_points(_code(attempt), 2, by=ta, now=T0 + 2 * S)
     assert refused.value.message == messages.NOT_SUBMITTED_YET
 
 
 def test_it_keeps_a_hand_grade_when_the_grader_answers_later(attempt, ta) -> None:
-    actions.submit_attempt(attempt, now=T0 + 60 * S)
+    submit_attempt(attempt, now=T0 + 60 * S)
     pending = _code(attempt)
     assert pending.grading_status == "pending"
-    actions.set_answer_points(pending, 1.0, by=ta, now=LATER)
+    set_answer_points(pending, 1.0, by=ta, now=LATER)
 
     _finish(pending.submission, "graded", score=4.0)
 
@@ -86,10 +90,10 @@ def test_it_keeps_a_hand_grade_when_the_grader_answers_later(attempt, ta) -> Non
 
 
 def test_it_sends_a_failed_answer_to_the_grader_again(attempt, failed, ta) -> None:
-    actions.set_answer_points(failed, 1.0, by=ta, now=LATER)
+    set_answer_points(failed, 1.0, by=ta, now=LATER)
     before = Submission.objects.count()
 
-    actions.regrade_answer(_code(attempt), by=ta, now=LATER + S)
+    regrade_answer(_code(attempt), by=ta, now=LATER + S)
 
     answer = _code(attempt)
     attempt.refresh_from_db()
@@ -103,15 +107,15 @@ def test_it_sends_a_failed_answer_to_the_grader_again(attempt, failed, ta) -> No
 
 
 def test_it_regrades_only_code_answers_of_submitted_quiz_attempts(attempt, ta) -> None:
-    with pytest.raises(actions.QuizError):  # still running
-        actions.regrade_answer(_code(attempt), by=ta, now=T0 + 2 * S)
-    actions.submit_attempt(attempt, now=T0 + 60 * S)
+    with pytest.raises(QuizError):  # still running
+        regrade_answer(_code(attempt), by=ta, now=T0 + 2 * S)
+    submit_attempt(attempt, now=T0 + 60 * S)
     choice = Answer.objects.get(
         attempt_question__attempt=attempt,
         attempt_question__position=position_of(attempt, "choice"),
     )
-    with pytest.raises(actions.QuizError) as refused:
-        actions.regrade_answer(choice, by=ta, now=LATER)
+    with pytest.raises(QuizError) as refused:
+        regrade_answer(choice, by=ta, now=LATER)
     assert refused.value.message == messages.CANNOT_REGRADE
 
 

@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from quizsite.accounts.models import CourseGroup
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.models import Attempt, Quiz, QuizOverride
 from quizsite.quizzes.tests.conftest import T0
 
@@ -108,7 +108,7 @@ def test_it_refuses_a_pool_with_both_a_topic_and_questions(course, small_bank, t
 
 
 def test_it_edits_a_quiz_and_moves_running_deadlines(quiz, student, ta, client_for) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     assert attempt.deadline == T0 + timedelta(minutes=25)
     url = reverse("quizzes:edit_quiz", args=[quiz.course.code, quiz.pk])
     client = client_for(ta)
@@ -130,7 +130,7 @@ def test_it_edits_a_quiz_and_moves_running_deadlines(quiz, student, ta, client_f
 
 
 def test_it_gives_a_student_extra_time_and_takes_it_back(quiz, student, ta, client_for) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     client = client_for(ta)
     url = reverse("quizzes:overrides", args=[quiz.course.code, quiz.pk])
     assert client.get(url).status_code == 200

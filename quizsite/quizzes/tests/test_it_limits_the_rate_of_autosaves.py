@@ -12,7 +12,8 @@ import time_machine
 from django.urls import reverse
 from django_ratelimit.core import _split_rate
 
-from quizsite.quizzes import actions, views
+from quizsite.quizzes import attempt_views as views
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.models import AnswerRevision
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -35,7 +36,7 @@ def frozen():
 
 
 def test_it_answers_429_with_retry_after_beyond_the_rate(frozen, quiz, student, client_for) -> None:
-    attempt = actions.start_attempt(quiz, student, now=STARTED)
+    attempt = start_attempt(quiz, student, now=STARTED)
     client = client_for(student)
     replies = [_save(client, attempt, f"answer {n}") for n in range(ALLOWED + 1)]
     assert {r.status_code for r in replies[:ALLOWED]} == {200}
@@ -55,8 +56,8 @@ def test_it_answers_429_with_retry_after_beyond_the_rate(frozen, quiz, student, 
 def test_it_counts_each_student_and_attempt_apart(
     frozen, quiz, student, other_student, client_for
 ) -> None:
-    mine = actions.start_attempt(quiz, student, now=STARTED)
-    theirs = actions.start_attempt(quiz, other_student, now=STARTED)
+    mine = start_attempt(quiz, student, now=STARTED)
+    theirs = start_attempt(quiz, other_student, now=STARTED)
     client = client_for(student)
     for n in range(ALLOWED + 1):
         _save(client, mine, f"answer {n}")
@@ -65,7 +66,7 @@ def test_it_counts_each_student_and_attempt_apart(
 
 
 def test_it_lets_the_student_save_again_after_the_wait(quiz, student, client_for) -> None:
-    attempt = actions.start_attempt(quiz, student, now=STARTED)
+    attempt = start_attempt(quiz, student, now=STARTED)
     client = client_for(student)
     with time_machine.travel(STARTED + timedelta(minutes=2), tick=False):
         for n in range(ALLOWED):

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from quizsite.quizzes import actions, integrity
+from quizsite.quizzes import integrity
 from quizsite.quizzes.access_rules import Rules
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.activity import ClientEvent
 from quizsite.quizzes.models import ActivityEvent
 from quizsite.quizzes.tests.conftest import T0
@@ -22,7 +23,7 @@ def _report(attempt, events, *, key="key-a", address="192.0.2.1", now=T0 + 10 * 
 
 
 def test_it_stores_focus_and_paste_events(quiz, student) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     visit = integrity.note_visit(
         attempt, session_key="key-a", address="192.0.2.1", browser="B", rules=Rules(), now=T0
     )
@@ -46,7 +47,7 @@ def test_it_stores_focus_and_paste_events(quiz, student) -> None:
 
 
 def test_it_notes_a_new_address_seen_with_a_report(quiz, student) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     integrity.note_visit(
         attempt, session_key="key-a", address="192.0.2.1", browser="B", rules=Rules(), now=T0
     )
@@ -58,13 +59,13 @@ def test_it_notes_a_new_address_seen_with_a_report(quiz, student) -> None:
 
 
 def test_it_keeps_nothing_for_a_submitted_attempt_or_an_unknown_session(quiz, student) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     integrity.note_visit(
         attempt, session_key="key-a", address=None, browser="B", rules=Rules(), now=T0
     )
 
     assert _report(attempt, [ClientEvent("blur", T0 + S)], key="never-opened") == 0
-    actions.submit_attempt(attempt, now=T0 + 2 * S)
+    submit_attempt(attempt, now=T0 + 2 * S)
     attempt.refresh_from_db()
     assert _report(attempt, [ClientEvent("blur", T0 + 3 * S)]) == 0
     assert ActivityEvent.objects.filter(attempt=attempt).count() == 1  # "opened"

@@ -11,7 +11,9 @@ import pytest
 from quizsite.bankpages import actions as question_actions
 from quizsite.grading import service
 from quizsite.grading.models import Submission
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.actions.code_results import reconcile_code_results, record_code_result
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -37,10 +39,10 @@ def _code_answer(attempt) -> Answer:
 
 
 def test_it_leaves_answers_and_scores_alone(quiz, student, instructor, fake_sandbox) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     at = position_of(attempt, "code")
-    actions.save_answer(attempt, at, HALF, now=T0 + S)
-    actions.submit_attempt(attempt, now=T0 + 2 * S)
+    save_answer(attempt, at, HALF, now=T0 + S)
+    submit_attempt(attempt, now=T0 + 2 * S)
     aq = attempt.questions.get(position=at)
 
     # Staff try fully right code on the very version and variant the student got.
@@ -55,8 +57,8 @@ def test_it_leaves_answers_and_scores_alone(quiz, student, instructor, fake_sand
     attempt.refresh_from_db()
     assert answer.grading_status == "pending" and answer.points is None
     assert answer.submission_id != preview.pk
-    assert actions.record_code_result(preview) == 0
-    assert actions.reconcile_code_results() == 0  # the sweep does not pick it up either
+    assert record_code_result(preview) == 0
+    assert reconcile_code_results() == 0  # the sweep does not pick it up either
 
     # The student's own submission, graded later, is the one that counts.
     assert service.grade_submission(answer.submission_id) is service.Outcome.DONE

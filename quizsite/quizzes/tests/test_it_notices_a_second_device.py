@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from quizsite.quizzes import actions, integrity
+from quizsite.quizzes import integrity
 from quizsite.quizzes.access_rules import Rules
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.models import ActivityEvent, AttemptSession
 from quizsite.quizzes.tests.conftest import T0
 
@@ -19,7 +20,7 @@ CHROME = "Mozilla/5.0 Chrome/120"
 
 @pytest.fixture
 def attempt(quiz, student):
-    return actions.start_attempt(quiz, student, now=T0)
+    return start_attempt(quiz, student, now=T0)
 
 
 def _visit(attempt, key, *, rules=ONE, address="192.0.2.1", browser=CHROME, now=T0):

@@ -7,7 +7,8 @@ import pytest
 from django.http import Http404
 
 from quizsite.accounts.models import Membership, User
-from quizsite.quizzes import actions, selectors
+from quizsite.quizzes import selectors
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.tests.conftest import T0
 
 ALL = ["student", "other_student", "ta", "instructor", "stranger", "anonymous"]
@@ -25,7 +26,7 @@ def who(personas):
 
 @pytest.fixture
 def attempt(quiz, personas):
-    return actions.start_attempt(quiz, personas["student"], now=T0)
+    return start_attempt(quiz, personas["student"], now=T0)
 
 
 @pytest.fixture

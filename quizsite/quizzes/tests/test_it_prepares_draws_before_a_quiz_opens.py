@@ -9,7 +9,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from quizsite.quizzes import actions, preparation, tasks
+from quizsite.quizzes import preparation, tasks
+from quizsite.quizzes.actions.attempts import start_attempt
+from quizsite.quizzes.actions.quizzes import save_quiz
+from quizsite.quizzes.drawing import draw_questions
 from quizsite.quizzes.models import PreparedDraw
 from quizsite.quizzes.tests.conftest import T0, store_question
 
@@ -44,14 +47,14 @@ def test_it_draws_what_start_would_draw_for_every_student(
         assert tasks.prepare_upcoming_quizzes() == 2  # the beat task: students only
     draws = _draws(quiz)
     assert set(draws) == {student.pk, other_student.pk}
-    attempt = actions.start_attempt(quiz, student, now=T0 + S)
+    attempt = start_attempt(quiz, student, now=T0 + S)
     stored = [
         [aq.question_version_id, aq.points, aq.seed]
         for aq in attempt.questions.order_by("position")
     ]
     assert stored == draws[student.pk]
     # Without preparation the same student draws the same questions, order and variants.
-    live = actions.draw_questions(quiz, student, 1)
+    live = draw_questions(quiz, student, 1)
     assert stored == [[q.current_id, points, seed] for q, points, seed in live]
 
 
@@ -66,7 +69,7 @@ def test_it_prepares_once_however_often_it_runs(quiz, student, other_student) ->
 
 def test_it_skips_a_student_who_already_started(make_quiz, student, other_student) -> None:
     quiz = make_quiz(opens_at=T0 - timedelta(hours=1))
-    actions.start_attempt(quiz, student, now=T0 - timedelta(minutes=30))
+    start_attempt(quiz, student, now=T0 - timedelta(minutes=30))
     assert preparation.prepare_quiz(quiz, now=T0) == 1
     assert set(_draws(quiz)) == {other_student.pk}
 
@@ -75,10 +78,10 @@ def test_it_starts_with_fewer_queries_from_a_prepared_draw(make_quiz, student, o
     quiz = make_quiz()
     preparation.prepare_upcoming(now=T0 - timedelta(minutes=5))
     with CaptureQueriesContext(connection) as prepared:
-        actions.start_attempt(quiz, student, now=T0 + S)
+        start_attempt(quiz, student, now=T0 + S)
     PreparedDraw.objects.filter(user=other_student).delete()
     with CaptureQueriesContext(connection) as drawn:
-        actions.start_attempt(quiz, other_student, now=T0 + S)
+        start_attempt(quiz, other_student, now=T0 + S)
     assert len(prepared) < len(drawn)
 
 
@@ -88,7 +91,7 @@ def test_it_ignores_a_draw_made_before_the_bank_changed(quiz, student, small_ban
     small_bank["text"].retired = True
     small_bank["text"].save()
     assert preparation.prepared_draw(quiz, student, 1) is None
-    attempt = actions.start_attempt(quiz, student, now=T0 + S)
+    attempt = start_attempt(quiz, student, now=T0 + S)
     assert attempt.questions.count() == 4  # drawn afresh, without the retired question
 
 
@@ -106,7 +109,7 @@ def test_it_ignores_a_draw_made_before_a_new_question_version(quiz, student) -> 
 def test_it_forgets_the_draws_when_staff_change_the_quiz(quiz, student, small_bank) -> None:
     preparation.prepare_upcoming(now=T0 - timedelta(minutes=5))
     pools = [{"questions": [small_bank["choice"]], "count": 1, "points": None}]
-    actions.save_quiz(quiz, pools, now=T0 - timedelta(minutes=4))
+    save_quiz(quiz, pools, now=T0 - timedelta(minutes=4))
     assert not PreparedDraw.objects.filter(quiz=quiz).exists()
-    attempt = actions.start_attempt(quiz, student, now=T0 + S)
+    attempt = start_attempt(quiz, student, now=T0 + S)
     assert attempt.questions.count() == 1

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.forms import NOT_A_JSON_OBJECT
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -19,7 +19,7 @@ DEEP = "[" * 100_000 + "]" * 100_000
 
 @pytest.mark.parametrize("endpoint", ["autosave", "run_tests"])
 def test_it_refuses_json_nested_too_deep(quiz, student, client_for, endpoint) -> None:
-    attempt = actions.start_attempt(quiz, student, now=STARTED)
+    attempt = start_attempt(quiz, student, now=STARTED)
     args = [attempt.pk] + ([position_of(attempt, "code")] if endpoint == "run_tests" else [])
     with time_machine.travel(STARTED + timedelta(minutes=2), tick=False):
         reply = client_for(student).post(

@@ -8,7 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.models import Answer, LateSave
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -17,11 +19,11 @@ S = timedelta(seconds=1)
 
 @pytest.fixture
 def attempt(quiz, student):
-    return actions.start_attempt(quiz, student, now=T0)
+    return start_attempt(quiz, student, now=T0)
 
 
 def _save(attempt, value, *, at, base, client):
-    return actions.save_answer(
+    return save_answer(
         attempt,
         position_of(attempt, "text"),
         value,

@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.attempts import add_time, start_attempt, submit_attempt
 from quizsite.quizzes.tests.conftest import T0
 
 STARTED = T0 + timedelta(minutes=1)
@@ -20,7 +21,7 @@ S = timedelta(seconds=1)
 
 @pytest.fixture
 def attempt(quiz, student):
-    return actions.start_attempt(quiz, student, now=STARTED)
+    return start_attempt(quiz, student, now=STARTED)
 
 
 def _auto_submit(client, attempt, *, at):
@@ -49,7 +50,7 @@ def test_it_refuses_the_old_deadline_s_submit_after_staff_added_time(
     attempt, student, ta, client_for
 ) -> None:
     old = attempt.deadline
-    actions.add_time(attempt, 3, by=ta, now=old - timedelta(minutes=1))
+    add_time(attempt, 3, by=ta, now=old - timedelta(minutes=1))
     response = _auto_submit(client_for(student), attempt, at=old)
     assert response.status_code == 409
     assert response.json()["seconds_left"] == 180
@@ -77,7 +78,7 @@ def test_it_still_submits_the_student_s_own_click_before_the_deadline(
 def test_it_sends_an_automatic_submit_of_a_finished_attempt_to_its_results(
     attempt, student, client_for
 ) -> None:
-    actions.submit_attempt(attempt, now=STARTED + timedelta(minutes=2))
+    submit_attempt(attempt, now=STARTED + timedelta(minutes=2))
     response = _auto_submit(client_for(student), attempt, at=STARTED + timedelta(minutes=3))
     assert response.status_code == 302
     assert response["Location"] == reverse("quizzes:results", args=[attempt.pk])

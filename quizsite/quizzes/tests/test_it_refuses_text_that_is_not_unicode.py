@@ -10,7 +10,8 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.models import Answer, LateSave
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -21,7 +22,7 @@ LONE_SURROGATE = '"abc\\ud800def"'  # JSON text, as a script would send it
 @pytest.fixture
 def attempt(quiz, student):
     cache.clear()  # the trial runs' rate limit
-    return actions.start_attempt(quiz, student, now=STARTED)
+    return start_attempt(quiz, student, now=STARTED)
 
 
 def _post(client, url: str, body: str):

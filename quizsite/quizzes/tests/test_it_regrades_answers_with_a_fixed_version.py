@@ -18,7 +18,11 @@ from quizsite.accounts.models import Membership, User
 from quizsite.bank.models import QuestionVersion
 from quizsite.grading.models import Submission
 from quizsite.grading.signals import submission_finished
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.answers import save_answer, set_answer_points
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.actions.regrades import RegradeSummary, regrade_question
+from quizsite.quizzes.errors import QuizError
 from quizsite.quizzes.models import Answer, Attempt, AttemptQuestion, QuizPool
 from quizsite.quizzes.tests.conftest import SMALL_BANK, T0, store_question
 
@@ -57,13 +61,13 @@ def _enrol(course, username: str) -> User:
 
 
 def _take(quiz, user, value, *, submit: bool = True) -> Attempt:
-    attempt = actions.start_attempt(quiz, user, now=T0)
+    attempt = start_attempt(quiz, user, now=T0)
     keyed = attempt.questions.get(question_version__question__path="t/key")
-    actions.save_answer(attempt, keyed.position, value, now=T0 + S)
+    save_answer(attempt, keyed.position, value, now=T0 + S)
     other = attempt.questions.exclude(pk=keyed.pk).get()
-    actions.save_answer(attempt, other.position, ["co_cellvars", "co_freevars"], now=T0 + S)
+    save_answer(attempt, other.position, ["co_cellvars", "co_freevars"], now=T0 + S)
     if submit:
-        actions.submit_attempt(attempt, now=T0 + 60 * S)
+        submit_attempt(attempt, now=T0 + 60 * S)
         attempt.refresh_from_db()
     return attempt
 
@@ -95,7 +99,7 @@ def cohort(keyed_quiz, course, student, other_student, ta):
     wrong = _take(keyed_quiz, _enrol(course, "s3"), "LOAD_NAME")  # 0 either way
     blank = _take(keyed_quiz, _enrol(course, "s4"), None)  # 0 either way
     by_hand = _take(keyed_quiz, _enrol(course, "s5"), "LOAD_DEREF")
-    actions.set_answer_points(_keyed(by_hand), 1.5, by=ta, now=T0 + 90 * S)
+    set_answer_points(_keyed(by_hand), 1.5, by=ta, now=T0 + 90 * S)
     running = _take(keyed_quiz, _enrol(course, "s6"), "LOAD_DEREF", submit=False)
     version = _fix_key(keyed_quiz.pools.get().questions.get(path="t/key"))
     after_fix = _take(keyed_quiz, _enrol(course, "s7"), "LOAD_DEREF")  # given v2 already
@@ -111,11 +115,9 @@ def cohort(keyed_quiz, course, student, other_student, ta):
     }
 
 
-def _regrade(quiz, cohort, ta, *, dry_run: bool = False) -> actions.RegradeSummary:
+def _regrade(quiz, cohort, ta, *, dry_run: bool = False) -> RegradeSummary:
     version = cohort["version"]
-    return actions.regrade_question(
-        quiz, version.question, version, by=ta, now=NOW, dry_run=dry_run
-    )
+    return regrade_question(quiz, version.question, version, by=ta, now=NOW, dry_run=dry_run)
 
 
 def _points(cohort) -> dict[str, tuple[float | None, float | None]]:
@@ -174,7 +176,7 @@ def test_it_grades_a_running_attempt_with_its_own_version_when_submitted(
     keyed_quiz, cohort, ta
 ) -> None:
     _regrade(keyed_quiz, cohort, ta)
-    actions.submit_attempt(cohort["running"], now=T0 + 120 * S)
+    submit_attempt(cohort["running"], now=T0 + 120 * S)
     assert _keyed(cohort["running"]).points == 0.0  # v1 still; a second regrade fixes it
     assert _regrade(keyed_quiz, cohort, ta).gain == 1
     assert _keyed(cohort["running"]).points == 2.0
@@ -187,7 +189,7 @@ def test_it_skips_homework(make_quiz, keyed, small_bank, student, ta) -> None:
     before = _keyed(attempt).points
     version = _fix_key(keyed)
 
-    summary = actions.regrade_question(homework, keyed, version, by=ta, now=NOW)
+    summary = regrade_question(homework, keyed, version, by=ta, now=NOW)
 
     assert (summary.homework, summary.regraded) == (1, 0)
     assert _keyed(attempt).points == before
@@ -195,10 +197,8 @@ def test_it_skips_homework(make_quiz, keyed, small_bank, student, ta) -> None:
 
 
 def test_it_refuses_a_version_of_another_question(keyed_quiz, cohort, small_bank, ta) -> None:
-    with pytest.raises(actions.QuizError):
-        actions.regrade_question(
-            keyed_quiz, small_bank["choice"], cohort["version"], by=ta, now=NOW
-        )
+    with pytest.raises(QuizError):
+        regrade_question(keyed_quiz, small_bank["choice"], cohort["version"], by=ta, now=NOW)
 
 
 # ------------------------------------------------------------------------ code
@@ -224,18 +224,18 @@ def test_it_sends_code_answers_to_the_grader_with_the_new_version(
     quiz = make_quiz(pool=False)
     code = small_bank["code"]
     QuizPool.objects.create(quiz=quiz, count=1).questions.set([code])
-    attempt = actions.start_attempt(quiz, student, now=T0)
-    actions.save_answer(attempt, 1, "def double(x):\n    return x + x\n", now=T0 + S)
-    actions.submit_attempt(attempt, now=T0 + 60 * S)
+    attempt = start_attempt(quiz, student, now=T0)
+    save_answer(attempt, 1, "def double(x):\n    return x + x\n", now=T0 + S)
+    submit_attempt(attempt, now=T0 + 60 * S)
     old = _code_answer(attempt).submission
     _finish(old, 2.0)
     fixed = dict(SMALL_BANK["t/code"])
     fixed["question.toml"] = fixed["question.toml"].replace("double(-5)", "double(-6)")
     version = _new_version(code, fixed)
 
-    preview = actions.regrade_question(quiz, code, version, by=ta, now=NOW, dry_run=True)
+    preview = regrade_question(quiz, code, version, by=ta, now=NOW, dry_run=True)
     assert (preview.to_grader, Submission.objects.count()) == (1, 1)
-    summary = actions.regrade_question(quiz, code, version, by=ta, now=NOW)
+    summary = regrade_question(quiz, code, version, by=ta, now=NOW)
 
     answer = _code_answer(attempt)
     attempt.refresh_from_db()
@@ -308,7 +308,7 @@ def test_it_shows_the_student_a_note_and_the_question_they_answered(
     url = reverse("quizzes:results", args=[attempt.pk])
     assert messages.REGRADED not in client_for(student).get(url).content.decode()
 
-    actions.regrade_question(keyed_quiz, keyed, version, by=ta, now=NOW)
+    regrade_question(keyed_quiz, keyed, version, by=ta, now=NOW)
 
     text = client_for(student).get(url).content.decode()
     assert messages.REGRADED in text

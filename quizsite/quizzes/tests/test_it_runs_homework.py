@@ -9,7 +9,11 @@ import pytest
 
 from quizsite.grading.models import Submission
 from quizsite.grading.signals import submission_finished
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.answers import grade_try, save_answer
+from quizsite.quizzes.actions.attempts import expire_due, start_attempt
+from quizsite.quizzes.attempt_state import attempt_view_state
+from quizsite.quizzes.errors import QuizError
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -24,8 +28,8 @@ def homework(make_quiz):
 
 def _try(attempt, kind, value, now):
     pos = position_of(attempt, kind)
-    actions.save_answer(attempt, pos, value, now=now)
-    return actions.grade_try(attempt, pos, now=now)
+    save_answer(attempt, pos, value, now=now)
+    return grade_try(attempt, pos, now=now)
 
 
 def _answer(attempt, kind) -> Answer:
@@ -35,49 +39,49 @@ def _answer(attempt, kind) -> Answer:
 
 
 def test_it_stays_open_until_the_due_date(homework, student) -> None:
-    attempt = actions.start_attempt(homework, student, now=T0)
+    attempt = start_attempt(homework, student, now=T0)
     assert attempt.deadline == DUE
-    assert actions.save_answer(attempt, 1, "LOAD_DEREF", now=DUE - S).accepted
+    assert save_answer(attempt, 1, "LOAD_DEREF", now=DUE - S).accepted
 
 
 @pytest.mark.parametrize(("policy", "expected"), [("best", 1.0), ("last", 0.0)])
 def test_it_counts_the_best_or_the_last_try(make_quiz, student, policy, expected) -> None:
     quiz = make_quiz(time_limit=None, closes_at=DUE, homework_policy=policy)
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     first = _try(attempt, "choice", "LOAD_DEREF", T0 + S)
     second = _try(attempt, "choice", "LOAD_FAST", T0 + 2 * S)
     assert (first.number, first.points, second.number, second.points) == (1, 1.0, 2, 0.0)
     answer = _answer(attempt, "choice")
     assert (answer.tries, answer.points) == (2, expected)
-    state = actions.attempt_view_state(attempt, now=T0 + 3 * S)
+    state = attempt_view_state(attempt, now=T0 + 3 * S)
     item = next(q for q in state["questions"] if q["type"] == "choice")
     assert (item["tries_used"], item["tries_left"]) == (2, 1)
     assert item["result"]["points"] == expected
 
 
 def test_it_refuses_a_try_beyond_the_allowed(homework, student) -> None:
-    attempt = actions.start_attempt(homework, student, now=T0)
+    attempt = start_attempt(homework, student, now=T0)
     for i in range(3):
         _try(attempt, "text", f"guess {i}", T0 + i * S)
-    with pytest.raises(actions.QuizError) as e:
+    with pytest.raises(QuizError) as e:
         _try(attempt, "text", "UnboundLocalError", T0 + 5 * S)
     assert e.value.message == messages.NO_TRIES_LEFT
 
 
 def test_it_refuses_tries_on_a_timed_quiz(quiz, student) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
-    actions.save_answer(attempt, 1, "LOAD_DEREF", now=T0 + S)
-    with pytest.raises(actions.QuizError) as e:
-        actions.grade_try(attempt, 1, now=T0 + S)
+    attempt = start_attempt(quiz, student, now=T0)
+    save_answer(attempt, 1, "LOAD_DEREF", now=T0 + S)
+    with pytest.raises(QuizError) as e:
+        grade_try(attempt, 1, now=T0 + S)
     assert e.value.message == messages.NOT_HOMEWORK
 
 
 def test_it_grades_untried_answers_at_the_due_date(homework, student) -> None:
-    attempt = actions.start_attempt(homework, student, now=T0)
+    attempt = start_attempt(homework, student, now=T0)
     _try(attempt, "choice", "LOAD_FAST", T0 + S)
-    actions.save_answer(attempt, position_of(attempt, "choice"), "LOAD_DEREF", now=T0 + 2 * S)
-    actions.save_answer(attempt, position_of(attempt, "text"), "UnboundLocalError", now=T0 + 3 * S)
-    assert actions.expire_due(now=DUE + timedelta(seconds=31)) == 1
+    save_answer(attempt, position_of(attempt, "choice"), "LOAD_DEREF", now=T0 + 2 * S)
+    save_answer(attempt, position_of(attempt, "text"), "UnboundLocalError", now=T0 + 3 * S)
+    assert expire_due(now=DUE + timedelta(seconds=31)) == 1
     attempt.refresh_from_db()
     assert attempt.submitted_by == "timer"
     assert _answer(attempt, "choice").tries == 2
@@ -86,7 +90,7 @@ def test_it_grades_untried_answers_at_the_due_date(homework, student) -> None:
 
 
 def test_it_updates_a_code_try_when_its_grade_arrives(homework, student) -> None:
-    attempt = actions.start_attempt(homework, student, now=T0)
+    attempt = start_attempt(homework, student, now=T0)
     graded_try = _try(attempt, "code", "def double(x):\n    return x + x\n", T0 + S)
     assert graded_try.grading_status == "pending"
     submission = graded_try.submission

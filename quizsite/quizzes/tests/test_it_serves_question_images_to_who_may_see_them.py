@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from questions.tests.image_helpers import SVG, png
 from quizsite.bank.models import QuestionImage
-from quizsite.quizzes import actions, content
+from quizsite.quizzes import content
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.models import QuizPool
 from quizsite.quizzes.tests.conftest import T0, store_question
 
@@ -33,7 +34,7 @@ def version(make_quiz, student):
     )
     quiz = make_quiz(pool=False)
     QuizPool.objects.create(quiz=quiz, count=1).questions.set([question])
-    actions.start_attempt(quiz, student, now=T0)
+    start_attempt(quiz, student, now=T0)
     return v
 
 

@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from quizsite.bank.rendering import highlight_css
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.tests.conftest import T0
 
 STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "css" / "highlight.css"
@@ -24,6 +24,6 @@ def test_it_keeps_the_stylesheet_in_step_with_pygments() -> None:
 
 def test_it_links_the_stylesheet_instead_of_an_inline_style(quiz, student, client_for) -> None:
     with time_machine.travel(T0, tick=False):
-        attempt = actions.start_attempt(quiz, student, now=T0)
+        attempt = start_attempt(quiz, student, now=T0)
         html = client_for(student).get(reverse("quizzes:attempt", args=[attempt.pk])).content
     assert b"css/highlight.css" in html and b"<style>" not in html

@@ -11,7 +11,12 @@ from django.urls import reverse
 
 from quizsite.grading.models import Submission
 from quizsite.grading.signals import submission_finished
-from quizsite.quizzes import actions, feedback_rules, messages
+from quizsite.quizzes import feedback_rules, messages
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.actions.trials import run_visible_tests
+from quizsite.quizzes.attempt_state import attempt_view_state
+from quizsite.quizzes.errors import QuizError
 from quizsite.quizzes.models import Answer, QuestionFeedback
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -53,10 +58,10 @@ def test_it_shows_what_was_chosen_before_release(
 
 
 def _graded_code_attempt(quiz, student):
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     position = position_of(attempt, "code")
-    actions.save_answer(attempt, position, "def double(x):\n    return x\n", now=T0 + S)
-    actions.submit_attempt(attempt, now=T0 + 60 * S)
+    save_answer(attempt, position, "def double(x):\n    return x\n", now=T0 + S)
+    submit_attempt(attempt, now=T0 + 60 * S)
     answer = Answer.objects.get(
         attempt_question__attempt=attempt, attempt_question__position=position
     )
@@ -76,7 +81,7 @@ def test_it_shows_which_checks_passed_before_release(
     QuestionFeedback.objects.create(quiz=quiz, question=small_bank["code"], before_release="checks")
     attempt, position = _graded_code_attempt(quiz, student)
 
-    state = actions.attempt_view_state(attempt, now=T0 + 120 * S)
+    state = attempt_view_state(attempt, now=T0 + 120 * S)
 
     by_position = {q["position"]: q for q in state["questions"]}
     assert by_position[position]["result"]["points"] == 2.0
@@ -90,17 +95,15 @@ def test_it_shows_which_checks_passed_before_release(
 
 def test_it_turns_trial_runs_off_for_a_question(quiz, small_bank, student) -> None:
     QuestionFeedback.objects.create(quiz=quiz, question=small_bank["code"], during="nothing")
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     position = position_of(attempt, "code")
 
-    state = actions.attempt_view_state(attempt, now=T0 + S)
+    state = attempt_view_state(attempt, now=T0 + S)
 
     code = next(q for q in state["questions"] if q["position"] == position)
     assert code["has_visible_tests"] is False
-    with pytest.raises(actions.QuizError) as refused:
-        actions.run_visible_tests(
-            attempt, position, "def double(x):\n    return 2 * x\n", now=T0 + S
-        )
+    with pytest.raises(QuizError) as refused:
+        run_visible_tests(attempt, position, "def double(x):\n    return 2 * x\n", now=T0 + S)
     assert refused.value.message == messages.NO_TRIAL_RUNS
 
 

@@ -6,7 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.drawing import draw_questions
+from quizsite.quizzes.errors import QuizError
 from quizsite.quizzes.models import Answer, Attempt, AttemptQuestion, QuizPool
 from quizsite.quizzes.tests.conftest import T0, store_question
 
@@ -14,7 +17,7 @@ S = timedelta(seconds=1)
 
 
 def test_it_starts_an_attempt_with_every_question_and_an_empty_answer(quiz, student) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0 + S)
+    attempt = start_attempt(quiz, student, now=T0 + S)
     assert attempt.number == 1
     assert attempt.started_at == T0 + S
     assert attempt.deadline == T0 + S + timedelta(minutes=25)
@@ -33,8 +36,8 @@ def test_it_starts_an_attempt_with_every_question_and_an_empty_answer(quiz, stud
 
 
 def test_it_resumes_the_running_attempt_instead_of_starting_another(quiz, student) -> None:
-    first = actions.start_attempt(quiz, student, now=T0)
-    again = actions.start_attempt(quiz, student, now=T0 + timedelta(minutes=3))
+    first = start_attempt(quiz, student, now=T0)
+    again = start_attempt(quiz, student, now=T0 + timedelta(minutes=3))
     assert again.pk == first.pk
     assert again.started_at == T0
     assert Attempt.objects.count() == 1
@@ -46,32 +49,32 @@ def test_it_resumes_the_running_attempt_instead_of_starting_another(quiz, studen
     ids=["a second before it opens", "as it closes"],
 )
 def test_it_refuses_outside_the_window(quiz, student, offset, message) -> None:
-    with pytest.raises(actions.QuizError) as e:
-        actions.start_attempt(quiz, student, now=T0 + offset)
+    with pytest.raises(QuizError) as e:
+        start_attempt(quiz, student, now=T0 + offset)
     assert e.value.message == message
 
 
 def test_it_starts_a_second_before_close_with_the_limit_capped(quiz, student) -> None:
     now = T0 + timedelta(hours=12) - S
-    attempt = actions.start_attempt(quiz, student, now=now)
+    attempt = start_attempt(quiz, student, now=now)
     assert attempt.deadline == quiz.closes_at
 
 
 @pytest.mark.parametrize("who", ["ta", "instructor", "stranger"])
 def test_it_lets_only_students_start(quiz, personas, who) -> None:
-    with pytest.raises(actions.QuizError):
-        actions.start_attempt(quiz, personas[who], now=T0)
+    with pytest.raises(QuizError):
+        start_attempt(quiz, personas[who], now=T0)
 
 
 def test_it_refuses_when_attempts_are_used_up(make_quiz, student) -> None:
     quiz = make_quiz(attempts_allowed=2)
-    first = actions.start_attempt(quiz, student, now=T0)
-    actions.submit_attempt(first, now=T0 + timedelta(minutes=1))
-    second = actions.start_attempt(quiz, student, now=T0 + timedelta(minutes=2))
+    first = start_attempt(quiz, student, now=T0)
+    submit_attempt(first, now=T0 + timedelta(minutes=1))
+    second = start_attempt(quiz, student, now=T0 + timedelta(minutes=2))
     assert second.number == 2
-    actions.submit_attempt(second, now=T0 + timedelta(minutes=3))
-    with pytest.raises(actions.QuizError) as e:
-        actions.start_attempt(quiz, student, now=T0 + timedelta(minutes=4))
+    submit_attempt(second, now=T0 + timedelta(minutes=3))
+    with pytest.raises(QuizError) as e:
+        start_attempt(quiz, student, now=T0 + timedelta(minutes=4))
     assert e.value.message == messages.NO_ATTEMPTS_LEFT
 
 
@@ -104,13 +107,13 @@ def _choice(title: str, topic: str) -> dict[str, str]:
 
 
 def test_it_draws_the_same_questions_for_the_same_student(topic_quiz, student) -> None:
-    drawn = actions.draw_questions(topic_quiz, student, 1)
-    again = actions.draw_questions(topic_quiz, student, 1)
+    drawn = draw_questions(topic_quiz, student, 1)
+    again = draw_questions(topic_quiz, student, 1)
     assert [(q.pk, p, s) for q, p, s in drawn] == [(q.pk, p, s) for q, p, s in again]
 
 
 def test_it_draws_so_many_per_topic_and_never_a_retired_question(topic_quiz, student) -> None:
-    attempt = actions.start_attempt(topic_quiz, student, now=T0)
+    attempt = start_attempt(topic_quiz, student, now=T0)
     paths = _drawn(attempt)
     assert len(paths) == len(set(paths)) == 6
     topics = [
@@ -128,14 +131,14 @@ def test_it_draws_differently_for_different_students(topic_quiz, personas) -> No
     for i in range(8):
         user = User.objects.create_user(username=f"s{i}")
         Membership.objects.create(user=user, course=topic_quiz.course, role="student")
-        draws.add(tuple(q.pk for q, _, _ in actions.draw_questions(topic_quiz, user, 1)))
+        draws.add(tuple(q.pk for q, _, _ in draw_questions(topic_quiz, user, 1)))
     assert len(draws) > 1
 
 
 def test_it_keeps_the_version_given_when_the_bank_changes(quiz, student, small_bank) -> None:
     from quizsite.bank.models import QuestionVersion
 
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     choice = small_bank["choice"]
     given = choice.current_id
     newer = QuestionVersion.objects.create(
@@ -149,8 +152,8 @@ def test_it_keeps_the_version_given_when_the_bank_changes(quiz, student, small_b
 
 def test_it_refuses_a_quiz_with_nothing_to_draw(make_quiz, student) -> None:
     quiz = make_quiz(pool=False)
-    with pytest.raises(actions.QuizError) as e:
-        actions.start_attempt(quiz, student, now=T0)
+    with pytest.raises(QuizError) as e:
+        start_attempt(quiz, student, now=T0)
     assert e.value.message == messages.NO_QUESTIONS
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from quizsite.quizzes import actions, history
+from quizsite.quizzes import history
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.models import AnswerRevision
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -47,12 +49,12 @@ def test_it_always_keeps_the_newest_revision() -> None:
 
 
 def test_it_thins_an_answer_saved_many_times(quiz, student) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     position = position_of(attempt, "code")
     # One save every 10 s for 20 minutes, a code answer each time.
     at = T0 + S
     for n in range(120):
-        actions.save_answer(attempt, position, f"x = {n}\n" + "#" * 5000, now=at)
+        save_answer(attempt, position, f"x = {n}\n" + "#" * 5000, now=at)
         at += 10 * S
     now = at - 10 * S
     kept = list(AnswerRevision.objects.order_by("revision").values_list("revision", "saved_at"))

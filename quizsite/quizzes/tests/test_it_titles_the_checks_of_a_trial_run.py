@@ -11,14 +11,14 @@ import time_machine
 from django.urls import reverse
 
 from quizsite.grading.models import Submission
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.tests.conftest import T0, position_of
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_titles_the_checks_of_a_finished_trial_run(review_quiz, student, client_for) -> None:
-    attempt = actions.start_attempt(review_quiz(), student, now=T0)
+    attempt = start_attempt(review_quiz(), student, now=T0)
     client = client_for(student)
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
         response = client.post(

@@ -11,7 +11,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import Answer, LateSave
 from quizsite.quizzes.tests.conftest import T0
 
@@ -22,7 +23,7 @@ CHOICE, CODE, MULTI, NUMERIC, TEXT = 1, 2, 3, 4, 5
 
 @pytest.fixture
 def attempt(quiz, student):
-    return actions.start_attempt(quiz, student, now=STARTED)
+    return start_attempt(quiz, student, now=STARTED)
 
 
 def _save(client, attempt, body, *, at):
@@ -101,7 +102,7 @@ def test_it_refuses_a_save_after_the_grace_period_with_the_late_message(
 
 def test_it_refuses_a_save_after_submission_as_a_conflict(attempt, student, client_for) -> None:
     at = STARTED + timedelta(minutes=2)
-    actions.submit_attempt(attempt, now=at)
+    submit_attempt(attempt, now=at)
     response = _save(
         client_for(student), attempt, {"position": CHOICE, "value": "LOAD_FAST"}, at=at
     )

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.tests.conftest import T0
 
 NOW = T0 + timedelta(hours=1)  # 2026-03-10 15:00 UTC
@@ -50,7 +50,7 @@ def test_it_shows_times_in_the_student_s_own_zone(make_quiz, course, student, cl
 
 def test_it_offers_continue_for_a_running_attempt(make_quiz, course, student, client_for) -> None:
     quiz = make_quiz(title="Open quiz")
-    attempt = actions.start_attempt(quiz, student, now=NOW - timedelta(minutes=5))
+    attempt = start_attempt(quiz, student, now=NOW - timedelta(minutes=5))
     text = _dashboard(client_for(student), course).content.decode()
     assert reverse("quizzes:attempt", args=[attempt.pk]) in text
     assert "Continue" in text
@@ -67,8 +67,8 @@ def test_it_needs_the_same_queries_for_two_quizzes_as_for_eight(
         return len(ctx.captured_queries)
 
     for i in range(2):
-        actions.start_attempt(make_quiz(title=f"Quiz {i}"), student, now=T0)
+        start_attempt(make_quiz(title=f"Quiz {i}"), student, now=T0)
     few = queries()
     for i in range(2, 8):
-        actions.start_attempt(make_quiz(title=f"Quiz {i}"), student, now=T0)
+        start_attempt(make_quiz(title=f"Quiz {i}"), student, now=T0)
     assert queries() == few

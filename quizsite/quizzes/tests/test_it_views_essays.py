@@ -10,7 +10,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.tests.conftest import T0, position_of
 
 S = timedelta(seconds=1)
@@ -19,7 +20,7 @@ LONG = "word " * 5000  # longer than a one-line text answer may be
 
 @pytest.fixture
 def attempt(essay_quiz, student):
-    return actions.start_attempt(essay_quiz(), student, now=T0)
+    return start_attempt(essay_quiz(), student, now=T0)
 
 
 def test_it_shows_a_textarea_with_the_limits(attempt, student, client_for) -> None:
@@ -49,8 +50,8 @@ def test_it_shows_the_rubric_to_staff_and_not_to_the_student(
     attempt, student, ta, client_for
 ) -> None:
     position = position_of(attempt, "essay")
-    actions.save_answer(attempt, position, "Cells keep x.\nSecond line.", now=T0 + S)
-    actions.submit_attempt(attempt, now=T0 + 60 * S)
+    save_answer(attempt, position, "Cells keep x.\nSecond line.", now=T0 + S)
+    submit_attempt(attempt, now=T0 + 60 * S)
     url = reverse("quizzes:results", args=[attempt.pk])
     with time_machine.travel(T0 + 2 * 60 * S, tick=False):
         mine = client_for(student).get(url).content.decode()
@@ -65,7 +66,7 @@ def test_it_shows_the_rubric_to_staff_and_not_to_the_student(
 def test_it_keeps_an_essay_s_leading_blank_line(attempt, student, client_for) -> None:
     # HTML drops one newline right after <textarea>: the page must not eat the student's.
     position = position_of(attempt, "essay")
-    actions.save_answer(attempt, position, "\nIndented start.", now=T0 + S)
+    save_answer(attempt, position, "\nIndented start.", now=T0 + S)
     with time_machine.travel(T0 + 2 * S, tick=False):
         html = client_for(student).get(reverse("quizzes:attempt", args=[attempt.pk]))
     expected = f'aria-describedby="q{position}-limits">\n\nIndented start.</textarea>'

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from quizsite.quizzes.views import clock_text, duration_text, render_title
+from quizsite.quizzes.view_helpers import clock_text, duration_text, render_title
 
 
 @pytest.mark.parametrize(

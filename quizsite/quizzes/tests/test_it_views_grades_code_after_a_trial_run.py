@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.models import Answer
 
 SOURCE = "def double(x):\n    return 2 * x\n"
@@ -30,7 +30,7 @@ def eager(settings, celery_eager):
 def test_it_grades_every_test_after_a_trial_run(make_quiz, student, client_for, eager) -> None:
     now = timezone.now()
     quiz = make_quiz(opens_at=now - timedelta(hours=1), closes_at=now + timedelta(hours=1))
-    attempt = actions.start_attempt(quiz, student, now=now)
+    attempt = start_attempt(quiz, student, now=now)
     client = client_for(student)
     saved = client.post(
         reverse("quizzes:autosave", args=[attempt.pk]),

@@ -9,7 +9,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.tests.conftest import T0
 
 NOW = T0 + timedelta(hours=1)
@@ -29,11 +31,11 @@ def _check(client, attempt, position=CHOICE):
 
 
 def test_it_grades_tries_until_none_are_left(homework, student, client_for) -> None:
-    attempt = actions.start_attempt(homework, student, now=T0)
+    attempt = start_attempt(homework, student, now=T0)
     client = client_for(student)
-    actions.save_answer(attempt, CHOICE, "LOAD_FAST", now=NOW)
+    save_answer(attempt, CHOICE, "LOAD_FAST", now=NOW)
     first = _check(client, attempt)
-    actions.save_answer(attempt, CHOICE, "LOAD_DEREF", now=NOW)
+    save_answer(attempt, CHOICE, "LOAD_DEREF", now=NOW)
     second = _check(client, attempt)
     third = _check(client, attempt)
     assert (first.status_code, first.json()) == (200, {"number": 1, "status": "graded"})
@@ -48,14 +50,14 @@ def test_it_grades_tries_until_none_are_left(homework, student, client_for) -> N
 
 
 def test_it_refuses_to_check_an_unanswered_question(homework, student, client_for) -> None:
-    attempt = actions.start_attempt(homework, student, now=T0)
+    attempt = start_attempt(homework, student, now=T0)
     response = _check(client_for(student), attempt)
     assert (response.status_code, response.json()["message"]) == (409, messages.NOTHING_TO_GRADE)
 
 
 def test_it_has_no_tries_in_a_timed_quiz(quiz, student, client_for) -> None:
-    attempt = actions.start_attempt(quiz, student, now=T0)
-    actions.save_answer(attempt, CHOICE, "LOAD_DEREF", now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
+    save_answer(attempt, CHOICE, "LOAD_DEREF", now=T0)
     response = _check(client_for(student), attempt)
     assert (response.status_code, response.json()["message"]) == (409, messages.NOT_HOMEWORK)
 
@@ -64,8 +66,8 @@ def test_it_has_no_tries_in_a_timed_quiz(quiz, student, client_for) -> None:
 def test_it_lets_nobody_else_check_a_student_s_answer(
     homework, student, personas, client_for, persona
 ) -> None:
-    attempt = actions.start_attempt(homework, student, now=T0)
-    actions.save_answer(attempt, CHOICE, "LOAD_DEREF", now=NOW)
+    attempt = start_attempt(homework, student, now=T0)
+    save_answer(attempt, CHOICE, "LOAD_DEREF", now=NOW)
     assert _check(client_for(personas[persona]), attempt).status_code == 404
     attempt.questions.get(position=CHOICE).answer.refresh_from_db()
     assert attempt.questions.get(position=CHOICE).answer.tries == 0

@@ -13,7 +13,8 @@ import time_machine
 from django.urls import reverse
 
 from quizsite.grading.models import Submission
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.attempts import start_attempt
+from quizsite.quizzes.actions.trials import run_visible_tests
 from quizsite.quizzes.tests.conftest import T0
 
 NOW = T0 + timedelta(minutes=5)
@@ -34,15 +35,13 @@ def _isolated_cache(settings):
 @pytest.fixture
 def world(quiz, student, other_course):
     """The student's running attempt at ``quiz`` and a trial run of its code question."""
-    attempt = actions.start_attempt(quiz, student, now=NOW - timedelta(minutes=1))
+    attempt = start_attempt(quiz, student, now=NOW - timedelta(minutes=1))
     code_position = next(
         aq.position
         for aq in attempt.questions.select_related("question_version__question")
         if aq.question_version.question.type == "code"
     )
-    trial = actions.run_visible_tests(
-        attempt, code_position, "def double(x):\n    return x * 2\n", now=NOW
-    )
+    trial = run_visible_tests(attempt, code_position, "def double(x):\n    return x * 2\n", now=NOW)
     from quizsite.quizzes.models import QuizOverride
 
     return {

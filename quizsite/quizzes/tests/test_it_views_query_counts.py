@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import Quiz, QuizPool
 from quizsite.quizzes.tests.conftest import SMALL_BANK, T0, store_question
 
@@ -50,13 +51,13 @@ def test_it_needs_the_same_queries_for_3_questions_as_for_12(course, student, cl
     client = client_for(student)
     counts = []
     for n in (3, 12):
-        attempt = actions.start_attempt(
+        attempt = start_attempt(
             _quiz_with(course, n, feedback_release="immediate"), student, now=T0
         )
         for position in range(1, n + 1):
-            actions.save_answer(attempt, position, "LOAD_DEREF", now=T0)
+            save_answer(attempt, position, "LOAD_DEREF", now=T0)
         if page == "results":
-            actions.submit_attempt(attempt, now=T0 + timedelta(minutes=1))
+            submit_attempt(attempt, now=T0 + timedelta(minutes=1))
         url = reverse(f"quizzes:{page}", args=[attempt.pk])
         _count(client, url)  # warm the per-process caches of parsed questions
         counts.append(_count(client, url))
@@ -74,6 +75,6 @@ def test_it_needs_the_same_queries_for_2_attempts_as_for_8(course, instructor, c
         while quiz.attempts.count() < total:
             user = User.objects.create_user(f"s{quiz.attempts.count()}")
             Membership.objects.create(user=user, course=course, role="student")
-            actions.start_attempt(quiz, user, now=T0)
+            start_attempt(quiz, user, now=T0)
         counts.append(_count(client, url))
     assert counts[0] == counts[1]

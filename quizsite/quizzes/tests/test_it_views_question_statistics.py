@@ -16,7 +16,8 @@ from quizsite.accounts.models import Membership, User
 from quizsite.bank.models import QuestionVersion
 from quizsite.grading.models import Submission
 from quizsite.grading.signals import submission_finished
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import Answer, Attempt, QuizPool
 from quizsite.quizzes.tests.conftest import SMALL_BANK, T0, position_of
 
@@ -31,11 +32,11 @@ def _enrol(course, username: str) -> User:
 
 
 def _take(quiz, user, answers: dict[str, object], *, submit: bool = True) -> Attempt:
-    attempt = actions.start_attempt(quiz, user, now=T0)
+    attempt = start_attempt(quiz, user, now=T0)
     for kind, value in answers.items():
-        actions.save_answer(attempt, position_of(attempt, kind), value, now=T0 + S)
+        save_answer(attempt, position_of(attempt, kind), value, now=T0 + S)
     if submit:
-        actions.submit_attempt(attempt, now=T0 + 60 * S)
+        submit_attempt(attempt, now=T0 + 60 * S)
     return attempt
 
 

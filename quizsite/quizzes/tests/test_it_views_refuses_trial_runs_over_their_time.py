@@ -12,7 +12,8 @@ import time_machine
 from django.urls import reverse
 
 from quizsite.grading.models import Submission
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.tests.conftest import T0
 
 NOW = T0 + timedelta(minutes=15)
@@ -32,7 +33,7 @@ def _fresh_cache(settings):
 
 @pytest.fixture
 def attempt(quiz, student):
-    return actions.start_attempt(quiz, student, now=T0)
+    return start_attempt(quiz, student, now=T0)
 
 
 def _trial_that_ran(attempt, started, seconds):
@@ -71,7 +72,7 @@ def test_it_refuses_a_trial_run_once_the_students_time_is_used(
     assert response.json()["message"] == messages.TRIAL_BUDGET_USED.format(seconds=30, minutes=10)
     assert Submission.objects.filter(user=student).count() == 3  # nothing queued
 
-    theirs = actions.start_attempt(quiz, other_student, now=T0)
+    theirs = start_attempt(quiz, other_student, now=T0)
     assert _run(client_for(other_student), theirs, NOW).status_code == 202
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.models import QuizPool
 from quizsite.quizzes.tests.conftest import T0, store_question
 
@@ -23,7 +23,7 @@ def test_it_renders_inline_code_in_options_and_escapes_html(
     quiz = make_quiz(pool=False)
     QuizPool.objects.create(quiz=quiz, count=1).questions.set([question])
     time_machine.move_to(T0)
-    attempt = actions.start_attempt(quiz, student, now=T0)
+    attempt = start_attempt(quiz, student, now=T0)
     html = client_for(student).get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
     assert 'value="`co_freevars`"><span><code>co_freevars</code></span>' in html
     options = html.split('<ul class="options">', 1)[1].split("</ul>", 1)[0]

@@ -9,16 +9,18 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.actions.quizzes import release_feedback
 from quizsite.quizzes.tests.conftest import T0
 
 SUBMITTED = T0 + timedelta(minutes=10)
 
 
 def _submitted(quiz, student):
-    attempt = actions.start_attempt(quiz, student, now=T0)
-    actions.save_answer(attempt, 1, "LOAD_DEREF", now=T0 + timedelta(minutes=1))
-    return actions.submit_attempt(attempt, now=SUBMITTED)
+    attempt = start_attempt(quiz, student, now=T0)
+    save_answer(attempt, 1, "LOAD_DEREF", now=T0 + timedelta(minutes=1))
+    return submit_attempt(attempt, now=SUBMITTED)
 
 
 def _results(client, attempt, at):
@@ -57,7 +59,7 @@ def test_it_holds_manual_feedback_until_staff_release_it(make_quiz, student, cli
         b"when the course staff release them"
         in _results(client_for(student), attempt, late).content
     )
-    actions.release_feedback(quiz, now=late)
+    release_feedback(quiz, now=late)
     assert (
         b"Score: 1 / 9"
         in _results(client_for(student), attempt, late + timedelta(seconds=1)).content

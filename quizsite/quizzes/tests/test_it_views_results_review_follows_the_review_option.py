@@ -11,7 +11,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.actions.quizzes import release_feedback
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0
 
@@ -20,12 +22,12 @@ SUBMITTED = T0 + timedelta(minutes=10)
 
 
 def _submitted(quiz, student):
-    attempt = actions.start_attempt(quiz, student, now=STARTED)
+    attempt = start_attempt(quiz, student, now=STARTED)
     by_path = {aq.question_version.question.path: aq.position for aq in attempt.questions.all()}
-    actions.save_answer(attempt, by_path["r/choice"], "`LOAD_FAST`", now=STARTED)
-    actions.save_answer(attempt, by_path["r/text"], "<b>Name`Error`</b>", now=STARTED)
-    actions.save_answer(attempt, by_path["r/code"], "def double(x):\n    return 2*x\n", now=STARTED)
-    actions.submit_attempt(attempt, now=SUBMITTED)
+    save_answer(attempt, by_path["r/choice"], "`LOAD_FAST`", now=STARTED)
+    save_answer(attempt, by_path["r/text"], "<b>Name`Error`</b>", now=STARTED)
+    save_answer(attempt, by_path["r/code"], "def double(x):\n    return 2*x\n", now=STARTED)
+    submit_attempt(attempt, now=SUBMITTED)
     # What the grader stores for the code answer: its checks by name.
     Answer.objects.filter(attempt_question__position=by_path["r/code"]).update(
         grading_status="graded",
@@ -58,7 +60,7 @@ def test_it_shows_the_answer_key_as_the_quiz_allows(
     quiz = review_quiz(show_answers=show_answers)
     attempt = _submitted(quiz, student)
     if released:
-        actions.release_feedback(quiz, now=SUBMITTED)
+        release_feedback(quiz, now=SUBMITTED)
     html = _page(client_for(student), attempt)
     assert "Which opcode reads a <strong>closure</strong> variable?" in html  # the prompt
     assert ("Correct answer" in html) is shown
@@ -81,7 +83,7 @@ def test_it_names_checks_by_their_titles_and_hides_the_tests(
 ) -> None:
     quiz = review_quiz(show_answers="after_submission")
     attempt = _submitted(quiz, student)
-    actions.release_feedback(quiz, now=SUBMITTED)
+    release_feedback(quiz, now=SUBMITTED)
     html = _page(client_for(student), attempt)
     assert "Passed: doubles a small number" in html
     assert "Failed: doubles a negative number" in html
@@ -100,7 +102,7 @@ def test_it_shows_staff_the_answer_key_whatever_the_option(
 
 def test_it_names_a_homework_try_s_checks_by_their_titles(review_quiz, student, client_for):
     homework = review_quiz(time_limit=None)
-    attempt = actions.start_attempt(homework, student, now=STARTED)
+    attempt = start_attempt(homework, student, now=STARTED)
     code = attempt.questions.get(question_version__question__path="r/code")
     # What the grader leaves on the answer after a graded try.
     Answer.objects.filter(attempt_question=code).update(

@@ -11,10 +11,11 @@ import time_machine
 from django.urls import reverse
 
 from quizsite.grading.models import Submission
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.attempts import start_attempt
+from quizsite.quizzes.attempt_views import RUN_TESTS_LIMITED, RUN_TESTS_RATE
 from quizsite.quizzes.models import Answer
 from quizsite.quizzes.tests.conftest import T0
-from quizsite.quizzes.views import RUN_TESTS_LIMITED, RUN_TESTS_RATE
 
 NOW = T0 + timedelta(minutes=3)
 CHOICE, CODE = 1, 2  # unshuffled, the small bank comes in path order
@@ -33,7 +34,7 @@ def _fresh_cache(settings):
 
 @pytest.fixture
 def attempt(quiz, student):
-    return actions.start_attempt(quiz, student, now=T0)
+    return start_attempt(quiz, student, now=T0)
 
 
 def _run(client, attempt, position=CODE, code=SOURCE):
@@ -100,5 +101,5 @@ def test_it_limits_how_often_a_student_runs_the_tests(
     assert responses[-1].json()["message"] == RUN_TESTS_LIMITED
     assert Submission.objects.filter(user=student).count() == allowed
     # Per student: a classmate is not slowed down.
-    theirs = actions.start_attempt(quiz, other_student, now=T0)
+    theirs = start_attempt(quiz, other_student, now=T0)
     assert _run(client_for(other_student), theirs).status_code == 202

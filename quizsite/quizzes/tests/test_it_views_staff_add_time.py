@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions, messages
+from quizsite.quizzes import messages
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import TimeAddition
 from quizsite.quizzes.tests.conftest import T0
 
@@ -18,7 +19,7 @@ NOW = T0 + timedelta(minutes=10)
 
 @pytest.fixture
 def attempt(quiz, student):
-    return actions.start_attempt(quiz, student, now=T0)
+    return start_attempt(quiz, student, now=T0)
 
 
 def _url(quiz):
@@ -31,8 +32,8 @@ def _post(client, quiz, data):
 
 
 def test_it_lists_attempts_with_their_status(quiz, attempt, other_student, ta, client_for):
-    done = actions.start_attempt(quiz, other_student, now=T0)
-    actions.submit_attempt(done, now=T0 + timedelta(minutes=5))
+    done = start_attempt(quiz, other_student, now=T0)
+    submit_attempt(done, now=T0 + timedelta(minutes=5))
     with time_machine.travel(NOW, tick=False):
         page = client_for(ta).get(_url(quiz))
     text = page.content.decode()
@@ -63,7 +64,7 @@ def test_it_refuses_a_bad_number_of_minutes(quiz, attempt, instructor, client_fo
 def test_it_explains_that_a_submitted_attempt_gets_no_time(
     quiz, attempt, instructor, client_for
 ) -> None:
-    actions.submit_attempt(attempt, now=T0 + timedelta(minutes=5))
+    submit_attempt(attempt, now=T0 + timedelta(minutes=5))
     response = _post(client_for(instructor), quiz, {"attempt": attempt.pk, "minutes": 5})
     assert response.status_code == 400
     assert response.context["error"] == messages.ADD_TIME_FINISHED

@@ -9,7 +9,8 @@ from datetime import timedelta
 from django.urls import reverse
 
 from quizsite.accounts.models import Membership, User
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import Attempt
 from quizsite.quizzes.tests.conftest import T0, position_of
 
@@ -17,10 +18,10 @@ S = timedelta(seconds=1)
 
 
 def _take(quiz, user, answers: dict[str, object], minutes: int):
-    attempt = actions.start_attempt(quiz, user, now=T0)
+    attempt = start_attempt(quiz, user, now=T0)
     for kind, value in answers.items():
-        actions.save_answer(attempt, position_of(attempt, kind), value, now=T0 + S)
-    actions.submit_attempt(attempt, now=T0 + timedelta(minutes=minutes))
+        save_answer(attempt, position_of(attempt, kind), value, now=T0 + S)
+    submit_attempt(attempt, now=T0 + timedelta(minutes=minutes))
     return attempt
 
 

@@ -10,7 +10,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.tests.conftest import T0
 
 STARTED = T0 + timedelta(minutes=1)
@@ -18,8 +19,8 @@ STARTED = T0 + timedelta(minutes=1)
 
 @pytest.fixture
 def attempt(quiz, student):
-    attempt = actions.start_attempt(quiz, student, now=STARTED)
-    actions.save_answer(attempt, 1, "LOAD_DEREF", now=STARTED)
+    attempt = start_attempt(quiz, student, now=STARTED)
+    save_answer(attempt, 1, "LOAD_DEREF", now=STARTED)
     return attempt
 
 
@@ -73,7 +74,7 @@ def test_it_counts_the_page_s_auto_submit_as_the_timer_s_when_due(
 
 
 def test_it_sends_a_finished_attempt_s_page_to_its_results(attempt, student, client_for) -> None:
-    actions.submit_attempt(attempt, now=STARTED + timedelta(minutes=3))
+    submit_attempt(attempt, now=STARTED + timedelta(minutes=3))
     with time_machine.travel(STARTED + timedelta(minutes=4), tick=False):
         response = client_for(student).get(reverse("quizzes:attempt", args=[attempt.pk]))
     assert response.status_code == 302

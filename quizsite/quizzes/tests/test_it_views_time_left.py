@@ -10,7 +10,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.attempts import add_time, start_attempt, submit_attempt
+from quizsite.quizzes.actions.overrides import save_override
 from quizsite.quizzes.tests.conftest import T0
 
 STARTED = T0 + timedelta(minutes=1)  # the deadline is 14:26 UTC, 10:26 in New York
@@ -18,7 +19,7 @@ STARTED = T0 + timedelta(minutes=1)  # the deadline is 14:26 UTC, 10:26 in New Y
 
 @pytest.fixture
 def attempt(quiz, student):
-    return actions.start_attempt(quiz, student, now=STARTED)
+    return start_attempt(quiz, student, now=STARTED)
 
 
 def _poll(client, attempt, *, at, **params):
@@ -47,7 +48,7 @@ def test_it_tells_the_time_left_and_nothing_more_when_unchanged(
 
 def test_it_tells_an_idle_page_that_its_ta_added_minutes(attempt, student, ta, client_for):
     seen = _seen(attempt)
-    actions.add_time(attempt, 3, by=ta, now=STARTED + timedelta(minutes=5))
+    add_time(attempt, 3, by=ta, now=STARTED + timedelta(minutes=5))
     body = _poll(client_for(student), attempt, at=STARTED + timedelta(minutes=5), **seen).json()
     assert body["seconds_left"] == 23 * 60
     assert body["change"] == "added"
@@ -60,21 +61,21 @@ def test_it_tells_of_an_override_that_moves_the_deadline(
     attempt, student, client_for, quiz
 ) -> None:
     seen = _seen(attempt)
-    actions.save_override(quiz, user=student, extra_minutes=10, now=STARTED)
+    save_override(quiz, user=student, extra_minutes=10, now=STARTED)
     body = _poll(client_for(student), attempt, at=STARTED + timedelta(minutes=5), **seen).json()
     assert body["change"] == "later"
     assert body["message"] == "Your time was extended: the quiz now ends at 10:36."
 
 
 def test_it_says_nothing_to_a_page_that_names_no_deadline(attempt, student, ta, client_for):
-    actions.add_time(attempt, 3, by=ta, now=STARTED)
+    add_time(attempt, 3, by=ta, now=STARTED)
     body = _poll(client_for(student), attempt, at=STARTED, seen="yesterday", added="x").json()
     assert "message" not in body
     assert body["seconds_left"] == 28 * 60
 
 
 def test_it_tells_a_finished_attempt_s_page_it_is_over(attempt, student, client_for) -> None:
-    actions.submit_attempt(attempt, now=STARTED + timedelta(minutes=2))
+    submit_attempt(attempt, now=STARTED + timedelta(minutes=2))
     body = _poll(client_for(student), attempt, at=STARTED + timedelta(minutes=3), **_seen(attempt))
     assert body.json()["running"] is False
     assert body.json()["seconds_left"] == 0

@@ -59,7 +59,7 @@ def milestone(make_milestone):
 
 @pytest.fixture
 def submit():
-    """submit(milestone, user, name, content, now=...) -> a confirmed Submission."""
+    """submit(milestone, user, name, content, now=...) -> a confirmed ReportSubmission."""
     from quizsite.reports import actions
 
     def run(milestone, user, name="report.pdf", content=None, now=NOW):

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from quizsite.reports import actions
-from quizsite.reports.models import Submission
+from quizsite.reports.models import ReportSubmission
 from quizsite.reports.tests.conftest import NOW, upload_url
 
 SECOND = timedelta(seconds=1)
@@ -27,7 +27,7 @@ def test_it_marks_uploads_a_second_either_side_of_the_due_date(
             upload_url(milestone), {"report": SimpleUploadedFile("r.md", b"# Done\n")}
         )
         client.post(response["Location"], {"action": "confirm"})
-    version = Submission.objects.get()
+    version = ReportSubmission.objects.get()
     assert version.confirmed and version.received_at == moment
     assert version.is_late is late
 
@@ -39,7 +39,7 @@ def test_it_refuses_uploads_a_second_after_the_cut_off(client_for, student, mile
         )
     assert response.status_code == 400
     assert "This milestone is closed" in response.content.decode()
-    assert not Submission.objects.exists()
+    assert not ReportSubmission.objects.exists()
 
 
 def test_it_refuses_uploads_a_second_after_due_without_a_cut_off(student, make_milestone):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from quizsite.reports import measuring, messages
 from quizsite.reports.length import Unreadable, measure
-from quizsite.reports.models import LengthCheck, Submission
+from quizsite.reports.models import LengthCheck, ReportSubmission
 from quizsite.reports.tests.conftest import NOW, upload_url
 from quizsite.reports.tests.pdfs import inflating_pdf, pdf_of_pages, scanned_pdf
 
@@ -40,7 +40,7 @@ def test_it_keeps_a_pdf_that_takes_too_long_to_measure_and_flags_it(
 
     confirmed = client.post(pending, {"action": "confirm"}, follow=True).content.decode()
     assert "Handed in as version 1." + messages.NOT_MEASURED_CONFIRMED in confirmed
-    version = Submission.objects.get()
+    version = ReportSubmission.objects.get()
     assert version.version == 1
     assert version.length_check == LengthCheck.UNMEASURED
     assert (version.pages, version.sheets, version.over_limit) == (None, None, False)
@@ -57,7 +57,7 @@ def test_it_keeps_a_decompression_bomb_unmeasured_at_the_memory_limit(
     settings.REPORT_MEASURE_MEMORY_MB = 64
     bomb = inflating_pdf(256)  # 256 KB that inflate to 256 MB
     pending = _upload(client_for(student), milestone, "bomb.pdf", bomb)
-    version = Submission.objects.get()
+    version = ReportSubmission.objects.get()
     assert version.length_check == LengthCheck.UNMEASURED
     assert version.length_text == "not measured (needed too much memory)"
     assert pending.endswith(f"/{version.token}/")
@@ -69,7 +69,7 @@ def test_it_measures_a_normal_pdf_in_the_child_as_it_would_in_process(
 ):
     content = pdf_of_pages(1.5)
     _upload(client_for(student), milestone, "r.pdf", content)
-    version = Submission.objects.get()
+    version = ReportSubmission.objects.get()
     expected = measure(content, "pdf")
     assert float(version.pages) == expected.pages
     assert float(version.fill_fraction) == expected.fill_fraction
@@ -86,7 +86,7 @@ def test_it_flags_a_scan_for_staff_and_tells_the_student(client_for, student, ta
     assert "This report is 2 pages (no text: image-only or scanned PDF?)" in page
     assert messages.NO_TEXT in page
     client.post(pending, {"action": "confirm"})
-    version = Submission.objects.get()
+    version = ReportSubmission.objects.get()
     assert (version.length_check, version.over_limit) == (LengthCheck.NO_TEXT, True)
     assert "check the length: no text, maybe a scan" in _submissions_page(client_for, ta, milestone)
 

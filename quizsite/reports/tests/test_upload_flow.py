@@ -2,7 +2,7 @@ import time_machine
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from quizsite.reports.models import Submission
+from quizsite.reports.models import ReportSubmission
 from quizsite.reports.tests.conftest import NOW, detail_url, upload_url
 from quizsite.reports.tests.pdfs import pdf_of_pages
 
@@ -21,13 +21,13 @@ def test_it_shows_the_measured_length_before_confirming_and_keeps_the_version(
     pending_page = client.get(response["Location"])
     assert "This report is 0.49 page (limit: 0.5 page)." in pending_page.content.decode()
     assert "over the length limit" not in pending_page.content.decode()
-    assert not Submission.objects.filter(confirmed_at__isnull=False).exists()
+    assert not ReportSubmission.objects.filter(confirmed_at__isnull=False).exists()
 
     confirmed = client.post(response["Location"], {"action": "confirm"}, follow=True)
     page = confirmed.content.decode()
     assert "Handed in as version 1." in page
     assert "progress.pdf" in page
-    version = Submission.objects.get()
+    version = ReportSubmission.objects.get()
     assert (version.version, version.uploaded_by, version.student) == (1, student, student)
     assert version.received_at == NOW and not version.over_limit and not version.is_late
     # Stored under an unguessable name of ours, not the student's.
@@ -45,7 +45,7 @@ def test_it_flags_a_page_and_a_half_pdf_and_says_so_before_confirming(
     assert "This report is 1.49 pages (limit: 0.5 page)." in page
     assert "it will be handed in and flagged as over the limit" in page
     client.post(response["Location"], {"action": "confirm"})
-    version = Submission.objects.get()
+    version = ReportSubmission.objects.get()
     assert version.over_limit
     assert version.length_text == "1.49 pages (limit: 0.5 page)"
     assert version.sheets == 2
@@ -58,7 +58,7 @@ def test_it_keeps_every_version(client_for, student, milestone):
         name = "r.pdf" if content.startswith(b"%PDF") else "r.md"
         pending = _upload(client, milestone, name, content)["Location"]
         client.post(pending, {"action": "confirm"})
-    versions = list(Submission.objects.order_by("version"))
+    versions = list(ReportSubmission.objects.order_by("version"))
     assert [(v.version, v.kind) for v in versions] == [(1, "pdf"), (2, "md")]
     assert all(default_storage.exists(v.file.name) for v in versions)
     assert len({v.file.name for v in versions}) == 2
@@ -70,9 +70,9 @@ def test_it_keeps_every_version(client_for, student, milestone):
 def test_it_hands_nothing_in_when_the_upload_is_discarded(client_for, student, milestone):
     client = client_for(student)
     pending = _upload(client, milestone, "r.pdf", pdf_of_pages(0.5))["Location"]
-    name = Submission.objects.get().file.name
+    name = ReportSubmission.objects.get().file.name
     client.post(pending, {"action": "discard"})
-    assert not Submission.objects.exists()
+    assert not ReportSubmission.objects.exists()
     assert not default_storage.exists(name)
 
 

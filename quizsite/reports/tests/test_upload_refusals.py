@@ -3,7 +3,7 @@ import html
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from quizsite.reports.models import Submission
+from quizsite.reports.models import ReportSubmission
 from quizsite.reports.tests.conftest import NOW, upload_url
 from quizsite.reports.tests.pdfs import pdf_of_pages
 
@@ -20,7 +20,7 @@ def test_it_refuses_a_pdf_renamed_md_and_names_what_it_is(client_for, student, m
     status, page = _refusal(client_for(student), milestone, "report.md", pdf_of_pages(0.5))
     assert status == 400
     assert "report.md is named like a Markdown file, but its content is a PDF document." in page
-    assert not Submission.objects.exists()
+    assert not ReportSubmission.objects.exists()
 
 
 @time_machine.travel(NOW, tick=False)
@@ -28,7 +28,7 @@ def test_it_refuses_an_html_file_renamed_pdf(client_for, student, milestone):
     status, page = _refusal(client_for(student), milestone, "report.pdf", HTML)
     assert status == 400
     assert "report.pdf is named like a PDF file, but its content is an HTML page." in page
-    assert not Submission.objects.exists()
+    assert not ReportSubmission.objects.exists()
 
 
 @time_machine.travel(NOW, tick=False)
@@ -39,7 +39,7 @@ def test_it_refuses_an_oversized_file_from_its_declared_length(client_for, stude
     assert status == 413
     assert "The file is larger than this milestone&#x27;s limit" not in page
     assert "The file is larger than this milestone's limit of 100 KB." in page
-    assert not Submission.objects.exists()
+    assert not ReportSubmission.objects.exists()
 
 
 @time_machine.travel(NOW, tick=False)
@@ -50,7 +50,7 @@ def test_it_stops_reading_an_oversized_file_part_way(client_for, student, make_m
     status, page = _refusal(client_for(student), milestone, "report.pdf", big)
     assert status == 413
     assert "The file is larger than this milestone's limit of 4 KB." in page
-    assert not Submission.objects.exists()
+    assert not ReportSubmission.objects.exists()
 
 
 @time_machine.travel(NOW, tick=False)
@@ -70,4 +70,4 @@ def test_it_refuses_staff_and_strangers_as_uploaders(client_for, ta, stranger, m
         upload_url(milestone), {"report": SimpleUploadedFile("r.md", b"# hi\n")}
     )
     assert response.status_code == 404
-    assert not Submission.objects.exists()
+    assert not ReportSubmission.objects.exists()

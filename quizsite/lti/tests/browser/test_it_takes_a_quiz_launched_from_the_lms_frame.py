@@ -19,7 +19,8 @@ from quizsite.bank.models import QuestionVersion
 from quizsite.lti.models import Context, Identity, LineItem
 from quizsite.lti.tests.browser.conftest import open_in_lms
 from quizsite.lti.tests.conftest import launch
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.quizzes import release_feedback
+from quizsite.quizzes.actions.regrades import regrade_question
 from quizsite.quizzes.models import Attempt, QuizPool
 from quizsite.quizzes.tests.browser.conftest import wait_saved, wait_until
 from quizsite.quizzes.tests.conftest import store_question
@@ -77,7 +78,7 @@ def test_it_launches_a_student_into_a_quiz_and_sends_back_one_score(
     assert Attempt.objects.get().user == ann
     assert lms.scores == []  # not released yet
 
-    actions.release_feedback(quiz, now=timezone.now())
+    release_feedback(quiz, now=timezone.now())
     [item] = lms.line_items.values()
     assert item["resourceId"] == f"quiz-{quiz.pk}"
     [(item_id, score)] = lms.scores
@@ -92,7 +93,7 @@ def test_it_launches_a_student_into_a_quiz_and_sends_back_one_score(
         files={"question.toml": fixed},
     )
     ivy = Identity.objects.get(sub="lms-ivy").user
-    actions.regrade_question(quiz, keyed, version, by=ivy, now=timezone.now())
+    regrade_question(quiz, keyed, version, by=ivy, now=timezone.now())
     assert [s["scoreGiven"] for _, s in lms.scores] == [1.0, 3.0]
     assert len(lms.line_items) == 1
 

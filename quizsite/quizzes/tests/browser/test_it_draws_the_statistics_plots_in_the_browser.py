@@ -8,7 +8,8 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 
 from quizsite.accounts.models import Membership, User
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import Attempt
 
 pytestmark = pytest.mark.browser
@@ -19,17 +20,17 @@ def test_it_draws_scores_time_and_items(browser, ta, course, live_quiz) -> None:
     for k in range(11):
         user = User.objects.create_user(f"p{k:02d}")
         Membership.objects.create(user=user, course=course, role="student")
-        attempt = actions.start_attempt(quiz, user, now=timezone.now())
+        attempt = start_attempt(quiz, user, now=timezone.now())
         for aq in attempt.questions.select_related("question_version__question"):
             kind = aq.question_version.question.type
             right = {"choice": "LOAD_DEREF", "text": "UnboundLocalError"}.get(kind)
             if right is not None:
                 wrong = {"choice": "LOAD_FAST", "text": "NameError"}[kind]
                 threshold = 7 if kind == "choice" else 4
-                actions.save_answer(
+                save_answer(
                     attempt, aq.position, right if k < threshold else wrong, now=timezone.now()
                 )
-        actions.submit_attempt(attempt, now=timezone.now())
+        submit_attempt(attempt, now=timezone.now())
     browser.login(ta)
     browser.go(f"/courses/{course.code}/quizzes/{quiz.pk}/statistics/")
     d = browser.driver

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.attempts import add_time, submit_attempt
 from quizsite.quizzes.models import Attempt
 from quizsite.quizzes.tests.browser.conftest import (
     block_autosave,
@@ -70,7 +70,7 @@ def test_it_leaves_nothing_in_the_browser_once_the_attempt_is_over(
         ]
         # The server ends the attempt meanwhile (the sweep, or staff); its page is
         # visited next.
-        actions.submit_attempt(Attempt.objects.get(), now=timezone.now(), by="staff")
+        submit_attempt(Attempt.objects.get(), now=timezone.now(), by="staff")
         d.refresh()
         wait_until(browser, lambda _: "/results/" in d.current_url)
         assert d.execute_script("return Object.keys(localStorage)") == []
@@ -92,7 +92,7 @@ def test_it_resyncs_the_countdown_when_staff_add_time(
     wait_until(browser, lambda _: banner.is_displayed())
     assert banner.text.startswith("4 minutes left.")
 
-    actions.add_time(Attempt.objects.get(user=student), 10, by=instructor, now=timezone.now())
+    add_time(Attempt.objects.get(user=student), 10, by=instructor, now=timezone.now())
     d.find_element(By.ID, f"q{at['numeric']}-input").send_keys("100")
     wait_saved(browser, at["numeric"])
     wait_until(browser, lambda _: timer.text.startswith(("14:", "13:")), message=timer.text)

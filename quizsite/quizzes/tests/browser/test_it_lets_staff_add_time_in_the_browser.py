@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.tests.browser.conftest import wait_until
 
 pytestmark = pytest.mark.browser
@@ -19,10 +20,10 @@ def test_it_adds_minutes_from_the_attempts_list(
 ) -> None:
     quiz = live_quiz()
     now = timezone.now()
-    running = actions.start_attempt(quiz, student, now=now)
-    done = actions.start_attempt(quiz, other_student, now=now)
-    actions.save_answer(done, 1, "LOAD_DEREF", now=now)
-    actions.submit_attempt(done, now=now)
+    running = start_attempt(quiz, student, now=now)
+    done = start_attempt(quiz, other_student, now=now)
+    save_answer(done, 1, "LOAD_DEREF", now=now)
+    submit_attempt(done, now=now)
 
     browser.login(instructor)
     browser.go(f"/courses/{course.code}/quizzes/")

@@ -10,7 +10,8 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 
 from quizsite.bank.models import QuestionVersion
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.answers import save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
 from quizsite.quizzes.models import Attempt
 from quizsite.quizzes.tests.browser.conftest import positions_by_type, start_quiz, wait_until
 
@@ -37,7 +38,7 @@ def test_it_passes_on_the_student_s_pages(browser, student, course, live_quiz) -
     the_attempt = Attempt.objects.get()
     browser.go(f"/quiz-attempts/{the_attempt.pk}/submit/")
     problems += _audited(browser, "submit-confirm")
-    actions.submit_attempt(the_attempt, now=timezone.now())
+    submit_attempt(the_attempt, now=timezone.now())
     browser.driver.refresh()
     wait_until(browser, lambda d: "/results/" in d.current_url)
     problems += _audited(browser, "results")
@@ -46,14 +47,14 @@ def test_it_passes_on_the_student_s_pages(browser, student, course, live_quiz) -
 
 def test_it_passes_on_the_staff_pages(browser, student, ta, course, live_quiz, small_bank) -> None:
     quiz = live_quiz()
-    attempt = actions.start_attempt(quiz, student, now=timezone.now())
+    attempt = start_attempt(quiz, student, now=timezone.now())
     for aq in attempt.questions.select_related("question_version__question"):
         value = {"choice": "LOAD_FAST", "multi": ["co_cellvars"], "text": "NameError"}.get(
             aq.question_version.question.type
         )
         if value is not None:  # answers, so the statistics show options and wrong answers
-            actions.save_answer(attempt, aq.position, value, now=timezone.now())
-    actions.submit_attempt(attempt, now=timezone.now())
+            save_answer(attempt, aq.position, value, now=timezone.now())
+    submit_attempt(attempt, now=timezone.now())
     browser.login(ta)
     problems = []
     for name, path in [
@@ -95,10 +96,10 @@ def test_it_passes_on_the_code_similarity_pages(
     quiz = live_quiz()
     code = "def double(x):\n    total = 0\n    for _ in range(2):\n        total += x\n    return total\n"
     for who, text in [(student, code), (other_student, code.replace("total", "acc"))]:
-        attempt = actions.start_attempt(quiz, who, now=timezone.now())
+        attempt = start_attempt(quiz, who, now=timezone.now())
         aq = attempt.questions.get(question_version__question__type="code")
-        actions.save_answer(attempt, aq.position, text * 2, now=timezone.now())
-        actions.submit_attempt(attempt, now=timezone.now())
+        save_answer(attempt, aq.position, text * 2, now=timezone.now())
+        submit_attempt(attempt, now=timezone.now())
     run = SimilarityRun.objects.create(
         quiz=quiz, question=aq.question_version.question, requested_at=timezone.now()
     )

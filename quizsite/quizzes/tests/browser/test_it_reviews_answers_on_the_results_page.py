@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.quizzes import release_feedback
 from quizsite.quizzes.tests.browser.conftest import (
     doc_screenshot,
     positions_by_type,
@@ -57,7 +57,7 @@ def test_it_reviews_the_answers_once_the_results_are_released(
     assert "Correct answer" not in body and "Explanation" not in body
     problems = [f"before release: {p}" for p in browser.audit()]
 
-    actions.release_feedback(quiz, now=timezone.now())
+    release_feedback(quiz, now=timezone.now())
     d.refresh()
     wait_until(browser, lambda _: d.find_elements(By.CSS_SELECTOR, ".correct-answer"))
     body = d.find_element(By.TAG_NAME, "body").text

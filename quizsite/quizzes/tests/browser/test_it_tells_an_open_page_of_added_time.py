@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-from quizsite.quizzes import actions
+from quizsite.quizzes.actions.attempts import add_time
 from quizsite.quizzes.models import Attempt
 from quizsite.quizzes.tests.browser.conftest import start_quiz, wait_until
 
@@ -51,7 +51,7 @@ def test_it_shows_added_time_on_an_idle_page_and_keeps_going(
     banner = d.find_element(By.ID, "attempt-banner")
     wait_until(browser, lambda _: banner.text.startswith("1 minute left."))
 
-    actions.add_time(attempt, 3, by=ta, now=timezone.now())
+    add_time(attempt, 3, by=ta, now=timezone.now())
     attempt.refresh_from_db()
     ends_at = timezone.localtime(attempt.deadline, course.tz).strftime("%H:%M:%S")
     said = f"Your TA added 3 minutes: the quiz now ends at {ends_at.removesuffix(':00')}."
@@ -81,7 +81,7 @@ def test_it_asks_the_server_before_submitting_by_itself(
     browser.login(student)
     start_quiz(browser, course, quiz)
     attempt = Attempt.objects.get(user=student, quiz=quiz)
-    actions.add_time(attempt, 3, by=ta, now=timezone.now())
+    add_time(attempt, 3, by=ta, now=timezone.now())
     announcer = browser.driver.find_element(By.ID, "announcer")
     wait_until(
         browser,
@@ -105,7 +105,7 @@ def test_it_goes_on_when_the_server_refuses_an_early_automatic_submit(
     start_quiz(browser, course, quiz)
     attempt = Attempt.objects.get(user=student, quiz=quiz)
     old = attempt.deadline
-    actions.add_time(attempt, 3, by=ta, now=timezone.now())
+    add_time(attempt, 3, by=ta, now=timezone.now())
     # The page cannot ask for the time: it posts its automatic submit, which the
     # server refuses, since the deadline has moved.
     _block(browser, ["*/time-left/*"])

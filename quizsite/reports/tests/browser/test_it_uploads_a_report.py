@@ -3,7 +3,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from quizsite.reports.models import Submission
+from quizsite.reports.models import ReportSubmission
 from quizsite.reports.tests.pdfs import pdf_of_pages
 
 
@@ -32,6 +32,6 @@ def test_it_uploads_a_report_and_sees_it_listed(browser, student, make_milestone
     assert "over the limit" in table.text
     assert "Handed in as version 1." in browser.driver.page_source
     browser.screenshot("reports-uploaded-and-listed")
-    assert Submission.objects.get().version == 1
+    assert ReportSubmission.objects.get().version == 1
     # Leave the page so no late request (favicon, prefetch) reaches the stopped server.
     browser.driver.get("about:blank")

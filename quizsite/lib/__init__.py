@@ -1,0 +1,1 @@
+"""Small helpers shared by the site's apps; nothing here imports an app."""

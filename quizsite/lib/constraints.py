@@ -1,0 +1,16 @@
+"""Database constraints that several models share."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+def exactly_one_of(first: str, second: str, *, name: str) -> models.CheckConstraint:
+    """A row points at ``first`` or at ``second`` (two nullable foreign keys), never
+    both and never neither: e.g. an override is for one student or one group."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{first}__isnull": False, f"{second}__isnull": True})
+        | Q(**{f"{first}__isnull": True, f"{second}__isnull": False}),
+        name=name,
+    )
