@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("quizsite.quizzes.urls")),
     path("", include("quizsite.reports.urls")),
     path("bank/", include("questions.urls")),
+    path("grading/", include("grader.django.urls")),
     path("lti/", include("quizsite.lti.urls")),
 ]

@@ -172,6 +172,8 @@ def _finish(submission_id: int, token: str, status: str, data: dict | None, deta
         # Our lease ran out and another worker took the row: its result is the one kept.
         return Outcome.SKIPPED
     submission_finished.send(sender=Submission, submission=Submission.objects.get(pk=submission_id))
+    # The receivers have put the result on the answer: the student's page shows it now.
+    Submission.objects.filter(pk=submission_id).update(stored_at=timezone.now())
     return Outcome.DONE
 
 
@@ -184,21 +186,27 @@ def requeue_stuck(*, now: datetime) -> int:
 
     soonest = now - timedelta(seconds=settings.GRADER_LOST_AFTER_SECONDS)
     queued = Submission.objects.filter(status=Status.QUEUED, enqueued_at__lt=soonest)
+    # Highest priority first: behind a backlog of thousands of regrades, a live answer
+    # whose message was lost is still among the rows looked at in this sweep.
+    queued = queued.order_by("priority", "enqueued_at")
     depth: dict[str, int | None] = {}
-    found: dict[int, str] = {}
-    for pk, purpose, enqueued_at in queued.values_list("pk", "purpose", "enqueued_at")[:500]:
-        queue = queues.name_for(purpose)
+    found: dict[int, tuple[str, int]] = {}
+    rows = queued.values_list("pk", "purpose", "priority", "enqueued_at")[:500]
+    for pk, purpose, priority, enqueued_at in rows:
+        queue = queues.name_for(purpose, priority)
         if queue not in depth:
             depth[queue] = queues.waiting(queue)
         if heartbeat.queued_is_lost(enqueued_at, now, broker_waiting=depth[queue]):
-            found[pk] = purpose
+            found[pk] = (purpose, priority)
     stale = Submission.objects.filter(status=Status.RUNNING, lease_until__lt=now)
-    for pk, purpose in stale.values_list("pk", "purpose")[:500]:
+    for pk, purpose, priority in stale.order_by("priority").values_list(
+        "pk", "purpose", "priority"
+    )[:500]:
         if stale.filter(pk=pk).update(
             status=Status.QUEUED, claim_token="", claimed_by="", lease_until=None
         ):
-            found[pk] = purpose
+            found[pk] = (purpose, priority)
     Submission.objects.filter(pk__in=list(found)).update(enqueued_at=now)
-    for pk, purpose in found.items():
-        enqueue(pk, purpose)
+    for pk, (purpose, priority) in found.items():
+        enqueue(pk, purpose, priority)
     return len(found)

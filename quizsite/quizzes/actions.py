@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Q
 
 from grader.django.models import Submission
+from grader.django.priorities import priority_for
 from questions import format as qformat
 from questions.models import Question, QuestionVersion
 from quizsite.accounts import access
@@ -404,7 +405,7 @@ def _changed_elsewhere(answer: Answer, value: Any, base: int | None, client: str
 
 
 def _grade_now(
-    aq: AttemptQuestion, value: Any, user
+    aq: AttemptQuestion, value: Any, user, *, priority: int
 ) -> tuple[str, float | None, Submission | None]:
     """(status, points, submission) for one answer value: non-code at once, code sent
     to the grader (pending until its result arrives). Graded with the answer key of
@@ -423,7 +424,9 @@ def _grade_now(
         return grading.GRADED, 0.0, None
     from grader.django.actions import submit_code
 
-    submission = submit_code(key, value, user=user, seed=aq.seed, purpose=Submission.Purpose.ANSWER)
+    submission = submit_code(
+        key, value, user=user, seed=aq.seed, purpose=Submission.Purpose.ANSWER, priority=priority
+    )
     return grading.PENDING, None, submission
 
 
@@ -442,7 +445,8 @@ def _homework_final_tries(attempt: Attempt, aqs: list[AttemptQuestion], now: dat
 
 
 def _record_try(attempt: Attempt, aq: AttemptQuestion, answer: Answer, now: datetime) -> AnswerTry:
-    status, points, submission = _grade_now(aq, answer.value, attempt.user)
+    priority = priority_for(timed=False, cutoff=None, regrade=False, now=now)
+    status, points, submission = _grade_now(aq, answer.value, attempt.user, priority=priority)
     answer.tries += 1
     graded_try = AnswerTry.objects.create(
         answer=answer,
@@ -501,9 +505,12 @@ def _grade_attempt(attempt: Attempt, now: datetime) -> None:
                 aq.answer.save(update_fields=["grading_status", "points"])
     else:
         changed = []
+        priority = priority_for(timed=True, cutoff=_cutoff(attempt), regrade=False, now=now)
         for aq in aqs:
             answer = aq.answer
-            status, points, submission = _grade_now(aq, answer.value, attempt.user)
+            status, points, submission = _grade_now(
+                aq, answer.value, attempt.user, priority=priority
+            )
             answer.grading_status, answer.points, answer.submission = status, points, submission
             changed.append(answer)
         Answer.objects.bulk_update(changed, ["grading_status", "points", "submission"])
@@ -692,7 +699,8 @@ def regrade_answer(answer: Answer, *, by, now: datetime) -> Answer:
         is_code = aq.question_version.question.type == "code"
         if locked.status != AttemptStatus.SUBMITTED or locked.quiz.is_homework or not is_code:
             raise QuizError(messages.CANNOT_REGRADE)
-        status, points, submission = _grade_now(aq, answer.value, locked.user)
+        priority = priority_for(timed=True, cutoff=None, regrade=True, now=now)
+        status, points, submission = _grade_now(aq, answer.value, locked.user, priority=priority)
         answer.grading_status, answer.points, answer.submission = status, points, submission
         answer.feedback = []
         answer.graded_by, answer.graded_by_hand_at = None, None
@@ -784,6 +792,7 @@ def regrade_question(
             version=version.number, homework=submitted.count(), running_attempts=running
         )
     counts = {"gain": 0, "lose": 0, "same": 0, "failing": 0, "to_grader": 0, "by_hand": 0}
+    regrade_priority = priority_for(timed=True, cutoff=None, regrade=True, now=now)
     with transaction.atomic():
         if not dry_run:
             # Locked like every change to a submitted attempt's grading (hand grades).
@@ -806,7 +815,9 @@ def regrade_question(
             if dry_run and question.type == "code" and not grading.is_blank(answer.value):
                 counts["to_grader"] += 1
                 continue
-            status, points, submission = _grade_now(aq, answer.value, aq.attempt.user)
+            status, points, submission = _grade_now(
+                aq, answer.value, aq.attempt.user, priority=regrade_priority
+            )
             if status == grading.PENDING:
                 counts["to_grader"] += 1
             elif status == grading.FAILED:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
+from grader.django import estimates
 from grader.django.models import Submission
 from questions.rendering import render_markdown
 from quizsite.accounts import access, csvrows
@@ -516,10 +517,14 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
     )
     presenters.review(the_attempt, state, for_staff=viewer_is_staff)
     quiz = the_attempt.quiz
+    wait = None
+    if state["grading"] == "pending":
+        wait = estimates.wait_for(selectors.pending_submissions(the_attempt), now=now)
     return render(
         request,
         "quizzes/results.html",
         {
+            "wait": estimates.describe(wait) if wait else "",
             "attempt": the_attempt,
             "quiz": quiz,
             "course": quiz.course,
