@@ -27,9 +27,7 @@ def sent(monkeypatch, settings):
 
 
 @pytest.mark.django_db
-def test_it_sends_each_priority_to_its_queue(
-    add_version, sent, django_capture_on_commit_callbacks
-):
+def test_it_sends_each_priority_to_its_queue(add_version, sent, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         regrade = submit_code(add_version, "a = 1", priority=Priority.REGRADE)
         homework = submit_code(add_version, "a = 2", priority=Priority.NORMAL)
