@@ -177,7 +177,8 @@ start_role() {
       ;;
     worker1 | worker2)
       # Concurrency 1: the worker and its one pool process are the host's two processes.
-      spawn "$1" "$1" celery -A quizsite worker --loglevel INFO --queues celery \
+      spawn "$1" "$1" celery -A quizsite worker --loglevel INFO \
+        --queues grading-live,celery,grading-regrade \
         --concurrency 1 --hostname "worker@$1"
       ;;
     beat)

@@ -24,12 +24,16 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-# The grading worker takes answers and the site's other tasks; -B runs the scheduler
-# (attempt expiry, the grading sweeper) inside it. Students' trial runs have a worker
-# (and a pool) of their own, so however many students run the tests of code that
-# sleeps, a submitted answer never waits for one.
+# The grading worker takes answers, a live quiz's first, then homework, previews and
+# the site's other tasks, then regrades (docs/grading.md, "Priorities"); on this
+# filesystem broker the three queues take turns, so a live answer waits for at most
+# one message of each other queue. -B runs the scheduler (attempt expiry, the grading
+# sweeper) inside it. Students' trial runs have a worker (and a pool) of their own, so
+# however many students run the tests of code that sleeps, a submitted answer never
+# waits for one.
 .venv/bin/celery -A quizsite worker -B --concurrency "${WORKER_CONCURRENCY:-2}" \
-  --queues celery --hostname grading@%h --loglevel INFO --schedule var/celerybeat-schedule &
+  --queues grading-live,celery,grading-regrade --hostname grading@%h --loglevel INFO \
+  --schedule var/celerybeat-schedule &
 pids+=($!)
 .venv/bin/celery -A quizsite worker --concurrency "${TRIAL_WORKER_CONCURRENCY:-1}" \
   --queues trials --hostname trials@%h --loglevel INFO &
