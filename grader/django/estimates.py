@@ -109,6 +109,7 @@ def wait_for(submission_ids: Iterable[int] | QuerySet, *, now: datetime) -> Wait
         _, priority, created_at, _ = max(queued, key=lambda r: (r[1], r[2]))
         ahead = (
             Submission.objects.filter(status=Status.QUEUED)
+            .exclude(purpose=Submission.Purpose.VISIBLE_TESTS)  # on a queue of their own
             .filter(Q(priority__lt=priority) | Q(priority=priority, created_at__lt=created_at))
             .count()
         )

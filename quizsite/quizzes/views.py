@@ -495,6 +495,10 @@ def submission_status(request: HttpRequest, submission_id: int) -> JsonResponse:
         body["checks"] = presenters.trial_checks(submission)
     elif submission.status == Submission.Status.ERROR:
         body["message"] = RUN_FAILED
+    elif not submission.is_done and not trial:  # trial runs have workers of their own
+        wait = estimates.wait_for([submission.pk], now=timezone.now())
+        if wait:
+            body["wait"] = estimates.describe(wait)
     return JsonResponse(body)
 
 
