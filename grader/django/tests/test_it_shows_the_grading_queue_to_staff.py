@@ -107,3 +107,12 @@ def test_it_says_when_nothing_waits(ta, client_for):
     page = client_for(ta).get(reverse("grading:queue")).content.decode()
     assert "No answer is waiting." in page
     assert "No answer was graded in the last 60 minutes." in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "linked"), [("student", False), ("ta", True), ("instructor", True)]
+)
+def test_it_links_the_queue_from_staff_s_home_page(personas, client_for, who, linked):
+    page = client_for(personas[who]).get(reverse("home")).content.decode()
+    assert (reverse("grading:queue") in page) is linked
