@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from grader.django import heartbeat, queues
@@ -177,6 +177,21 @@ def _finish(submission_id: int, token: str, status: str, data: dict | None, deta
     return Outcome.DONE
 
 
+def _queued_per_queue() -> dict[str, int]:
+    """How many rows are queued for each broker queue (one query)."""
+    counts: dict[str, int] = {}
+    rows = (
+        Submission.objects.filter(status=Status.QUEUED)
+        .values_list("purpose", "priority")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for purpose, priority, n in rows:
+        queue = queues.name_for(purpose, priority)
+        counts[queue] = counts.get(queue, 0) + n
+    return counts
+
+
 def requeue_stuck(*, now: datetime) -> int:
     """Re-enqueue rows whose message was lost (``heartbeat.queued_is_lost``: their queue
     on the broker is empty, or they waited far too long) or whose worker died (its
@@ -191,12 +206,19 @@ def requeue_stuck(*, now: datetime) -> int:
     queued = queued.order_by("priority", "enqueued_at")
     depth: dict[str, int | None] = {}
     found: dict[int, tuple[str, int]] = {}
+    held = _queued_per_queue()
     rows = queued.values_list("pk", "purpose", "priority", "enqueued_at")[:500]
     for pk, purpose, priority, enqueued_at in rows:
         queue = queues.name_for(purpose, priority)
         if queue not in depth:
             depth[queue] = queues.waiting(queue)
-        if heartbeat.queued_is_lost(enqueued_at, now, broker_waiting=depth[queue]):
+        waiting = depth[queue]
+        if waiting is not None and waiting >= held.get(queue, 0):
+            # The broker holds a message for every row queued there: a long backlog
+            # (a regrade of thousands) is in line, not lost. Sending its rows again
+            # after GRADER_REQUEUE_AFTER_SECONDS would only double it.
+            continue
+        if heartbeat.queued_is_lost(enqueued_at, now, broker_waiting=waiting):
             found[pk] = (purpose, priority)
     stale = Submission.objects.filter(status=Status.RUNNING, lease_until__lt=now)
     for pk, purpose, priority in stale.order_by("priority").values_list(

@@ -26,3 +26,23 @@ def test_it_requeues_a_message_the_broker_no_longer_holds(
     assert len(callbacks) == requeued
     sub.refresh_from_db()
     assert sub.enqueued_at == (now if requeued else waited)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("broker_waiting", "requeued"), [(3, 0), (4, 0), (2, 3)])
+def test_it_never_doubles_a_backlog_the_broker_still_holds(
+    add_version, settings, monkeypatch, django_capture_on_commit_callbacks, broker_waiting, requeued
+):
+    """A regrade of thousands waits longer than GRADER_REQUEUE_AFTER_SECONDS: while the
+    broker holds a message for each of its rows, none is sent again; with fewer, some
+    were lost, and the long bound sends them again."""
+    monkeypatch.setattr(queues, "waiting", lambda queue: broker_waiting)
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=False):
+        for i in range(3):
+            submit_code(add_version, f"a = {i}")
+    waited = now - timedelta(seconds=settings.GRADER_REQUEUE_AFTER_SECONDS + 1)
+    Submission.objects.update(enqueued_at=waited)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert service.requeue_stuck(now=now) == requeued
+    assert len(callbacks) == requeued
