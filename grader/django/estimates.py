@@ -115,7 +115,8 @@ def wait_for(submission_ids: Iterable[int] | QuerySet, *, now: datetime) -> Wait
         )
         running_for = None
     else:
-        started = min((r[3] for r in rows if r[3] is not None), default=now)
+        # All are being graded: the one started last is the one to wait for.
+        started = max((r[3] for r in rows if r[3] is not None), default=now)
         ahead, running_for = 0, (now - started).total_seconds()
     recent = list(
         Submission.objects.filter(

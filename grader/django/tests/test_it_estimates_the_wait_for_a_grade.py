@@ -116,3 +116,19 @@ def test_it_has_nothing_to_estimate_once_graded(add_version, django_capture_on_c
         mine = submit_code(add_version, "a = 1")
     Submission.objects.filter(pk=mine.pk).update(status="graded")
     assert estimates.wait_for([mine.pk], now=timezone.now()) is None
+
+
+@pytest.mark.django_db
+def test_it_waits_for_the_grading_started_last(add_version, django_capture_on_commit_callbacks):
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=False):
+        first = submit_code(add_version, "a = 1", priority=Priority.LIVE)
+        last = submit_code(add_version, "a = 2", priority=Priority.LIVE)
+        _graded(add_version, seconds=10.0, by="w1:1", finished_ago=timedelta(minutes=1), now=now)
+    Submission.objects.filter(pk=first.pk).update(
+        status="running", started_at=now - timedelta(seconds=8)
+    )
+    Submission.objects.filter(pk=last.pk).update(
+        status="running", started_at=now - timedelta(seconds=3)
+    )
+    assert estimates.wait_for([first.pk, last.pk], now=now) == Wait(seconds=7.0, ahead=0)
