@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from grader.django import heartbeat, queues
 from grader.django.models import Submission
+from grader.django.priorities import Priority
 from grader.django.signals import submission_finished
 
 log = logging.getLogger(__name__)
@@ -177,6 +178,12 @@ def _finish(submission_id: int, token: str, status: str, data: dict | None, deta
     return Outcome.DONE
 
 
+# Messages workers may have taken from the broker whose rows they have not claimed yet
+# (at most one per pool process): the broker's count of a regrade queue may be this much
+# below the database's without anything lost.
+IN_FLIGHT = 20
+
+
 def _queued_per_queue() -> dict[str, int]:
     """How many rows are queued for each broker queue (one query)."""
     counts: dict[str, int] = {}
@@ -213,10 +220,12 @@ def requeue_stuck(*, now: datetime) -> int:
         if queue not in depth:
             depth[queue] = queues.waiting(queue)
         waiting = depth[queue]
-        if waiting is not None and waiting >= held.get(queue, 0):
-            # The broker holds a message for every row queued there: a long backlog
-            # (a regrade of thousands) is in line, not lost. Sending its rows again
-            # after GRADER_REQUEUE_AFTER_SECONDS would only double it.
+        if priority == Priority.REGRADE and waiting and waiting + IN_FLIGHT >= held.get(queue, 0):
+            # A regrade of thousands waits minutes by design; while the broker holds a
+            # message for (nearly) every row queued there it is in line, not lost, and
+            # sending its rows again after GRADER_REQUEUE_AFTER_SECONDS would only
+            # double it. A loss smaller than IN_FLIGHT is found once the queue is empty
+            # (an empty queue always goes to the rule below).
             continue
         if heartbeat.queued_is_lost(enqueued_at, now, broker_waiting=waiting):
             found[pk] = (purpose, priority)
