@@ -150,9 +150,11 @@ def _start(env: dict[str, str], state: Path, concurrency: int) -> list[subproces
 
 
 def _stop(procs: list[subprocess.Popen]) -> None:
+    # The main processes only: a worker's warm shutdown stops its own pool processes
+    # after their tasks (SIGTERM to the whole group would kill them mid-task).
     for proc in procs:
         try:
-            os.killpg(proc.pid, signal.SIGTERM)
+            os.kill(proc.pid, signal.SIGTERM)
         except ProcessLookupError:
             continue
     for proc in procs:
@@ -161,6 +163,10 @@ def _stop(procs: list[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # anything of its group left behind
+        except ProcessLookupError:
+            pass
 
 
 def _wait_done(pks: list[int], timeout: float) -> bool:
@@ -282,6 +288,7 @@ def main() -> None:
         f"{args.concurrency}; {os.cpu_count()} cores; {args.live} live submits per phase "
         f"at {args.rate:g}/s; regrade of {args.regrade} answers"
     )
+    print(f"load average at the start: {os.getloadavg()[0]:.1f}")
     attempts = _class(questions, 2 * args.live)
     with tempfile.TemporaryDirectory() as state:
         procs = _start(env, Path(state), args.concurrency)
@@ -316,6 +323,7 @@ def main() -> None:
                 f" graded, {queued_after} still queued at the end (priorities of the live "
                 f"answers: {sorted(pri_alone | pri_during)})"
             )
+            print(f"load average after the live phases: {os.getloadavg()[0]:.1f}")
             ratio95 = pct(lat_during, 95) / pct(lat_alone, 95)
             ratio50 = pct(lat_during, 50) / pct(lat_alone, 50)
             verdict = "within" if ratio95 <= 1.5 else "NOT within"
