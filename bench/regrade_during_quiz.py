@@ -1,8 +1,9 @@
 """A live quiz's grading latency with and without a regrade of 5,000 answers running.
 
-Real services: PostgreSQL, Redis, and the production worker topology started here (a
-grading worker consuming ``grading-live,celery,grading-regrade`` in that order, and the
-beat with its sweeper). The students' side runs in this process through the site's own
+Real services: PostgreSQL, Redis, and the production worker topology started here, as
+docker-compose.yml runs it: a grading worker on ``grading-live,celery``, a regrade
+worker on ``grading-live,celery,grading-regrade`` (each in that order), and the beat
+with its sweeper. The students' side runs in this process through the site's own
 write-side functions: each student's attempt of a timed quiz is started and its code
 answer saved beforehand; then the students submit at a steady pace, which sends the
 answer to the grader with the live priority (``grader.django.priorities``).
@@ -18,7 +19,7 @@ answer to the grader with the live priority (``grader.django.priorities``).
 Prints p50/p95 of both phases and the ratio (goal: p95 with the regrade within 1.5x).
 
     .venv/bin/python bench/regrade_during_quiz.py [--live 60] [--rate 2] [--regrade 5000]
-        [--concurrency 2] [--sandbox real|fake] [--no-drain]
+        [--concurrency 1] [--regrade-concurrency 1] [--sandbox real|fake] [--no-drain]
 
 Needs root for the real sandbox (``--sandbox fake``: no isolation, only where real
 sandboxes make the regrade too long; the output says which ran). The database named by
@@ -129,23 +130,26 @@ def _class(questions, students: int):
     return attempts
 
 
-def _start(env: dict[str, str], state: Path, concurrency: int) -> list[subprocess.Popen]:
-    """The production topology, as docker-compose.yml starts it: a grading worker on
-    the three grading queues in priority order, and the beat (the sweeper)."""
-    from django.conf import settings
+def _start(
+    env: dict[str, str], state: Path, concurrency: int, regrade_concurrency: int
+) -> list[subprocess.Popen]:
+    """The production topology, as docker-compose.yml starts it: the grading worker,
+    the regrade worker, each on its queues in priority order, and the beat."""
+    from grader.django.priorities import regrade_worker_queues, worker_queues
 
-    from grader.django.priorities import worker_queues
-
-    queues = ",".join(worker_queues())
-    assert queues == f"{settings.GRADER_LIVE_QUEUE},celery,{settings.GRADER_REGRADE_QUEUE}"
-    worker = [sys.executable, "-m", "celery", "-A", "quizsite", "worker", "--queues", queues]
-    worker += ["--concurrency", str(concurrency), "--hostname", "bench-worker@%h"]
-    worker += ["--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
+    commands = []
+    for name, queues, processes in (
+        ("bench-worker", worker_queues(), concurrency),
+        ("bench-regrade", regrade_worker_queues(), regrade_concurrency),
+    ):
+        worker = [sys.executable, "-m", "celery", "-A", "quizsite", "worker"]
+        worker += ["--queues", ",".join(queues), "--concurrency", str(processes)]
+        worker += ["--hostname", f"{name}@%h", "--without-gossip", "--without-mingle"]
+        commands.append([*worker, "--loglevel", "WARNING"])
     beat = [sys.executable, "-m", "celery", "-A", "quizsite", "beat", "--loglevel", "WARNING"]
-    beat += ["--schedule", str(state / "beat-schedule")]
+    commands.append([*beat, "--schedule", str(state / "beat-schedule")])
     return [
-        subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-        for command in (worker, beat)
+        subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True) for command in commands
     ]
 
 
@@ -254,7 +258,12 @@ def main() -> None:
     parser.add_argument("--live", type=int, default=60, help="students submitting per phase")
     parser.add_argument("--rate", type=float, default=2.0, help="submits per second")
     parser.add_argument("--regrade", type=int, default=5000)
-    parser.add_argument("--concurrency", type=int, default=2, help="the worker's processes")
+    parser.add_argument(
+        "--concurrency", type=int, default=1, help="processes of the grading worker"
+    )
+    parser.add_argument(
+        "--regrade-concurrency", type=int, default=1, help="processes of the regrade worker"
+    )
     parser.add_argument("--sandbox", choices=("real", "fake"), default="real")
     parser.add_argument("--no-drain", action="store_true", help="stop after the live phase")
     parser.add_argument(
@@ -284,14 +293,16 @@ def main() -> None:
         + ("" if args.sandbox == "real" else " would take too long)")
     )
     print(
-        f"{len(questions)} code questions (no performance checks); worker concurrency "
-        f"{args.concurrency}; {os.cpu_count()} cores; {args.live} live submits per phase "
+        f"{len(questions)} code questions (no performance checks); grading worker "
+        f"{args.concurrency} processes (grading-live,celery), regrade worker "
+        f"{args.regrade_concurrency} (grading-live,celery,grading-regrade); "
+        f"{os.cpu_count()} cores; {args.live} live submits per phase "
         f"at {args.rate:g}/s; regrade of {args.regrade} answers"
     )
     print(f"load average at the start: {os.getloadavg()[0]:.1f}")
     attempts = _class(questions, 2 * args.live)
     with tempfile.TemporaryDirectory() as state:
-        procs = _start(env, Path(state), args.concurrency)
+        procs = _start(env, Path(state), args.concurrency, args.regrade_concurrency)
         try:
             # Warm the pool processes (sandbox zygotes, question caches) before measuring.
             from grader.django.actions import submit_code
@@ -307,7 +318,7 @@ def main() -> None:
             t0 = time.monotonic()
             regrade = _send_regrade(questions, args.regrade)
             sent = time.monotonic() - t0
-            while _regrade_progress(regrade)[0] < 2 * args.concurrency:
+            while _regrade_progress(regrade)[0] < 2 * args.regrade_concurrency:
                 time.sleep(0.2)
             finished_before, _ = _regrade_progress(regrade)
             during = _live_phase(attempts[args.live :], args.rate)

@@ -8,11 +8,13 @@
 3. ``REGRADE``: answers graded again after a question was corrected, or one answer
    sent to the grader again by staff. Nobody is waiting on a page for them.
 
-Each priority has a queue of its own on the broker (``queue_for``); a grading worker
-consumes them in this order (``CELERY_BROKER_TRANSPORT_OPTIONS``'s
-``queue_order_strategy``), so a live answer waits for no more than the gradings
-already running, however many regrade messages are in the broker. The priority is
-stored on the Submission, so a re-enqueue by the sweeper keeps it.
+Each priority has a queue of its own on the broker (``queue_for``). Grading workers
+consume their queues in this order (``CELERY_BROKER_TRANSPORT_OPTIONS``'s
+``queue_order_strategy``), so a live answer goes before however many regrade
+messages are in the broker; and regrades are consumed only by workers of their own
+(``regrade_worker_queues``), which take a live answer first whenever they are free,
+so a regrade never holds every grading process. The priority is stored on the
+Submission, so a re-enqueue by the sweeper keeps it.
 """
 
 from __future__ import annotations
@@ -66,11 +68,14 @@ def queue_for(priority: int) -> str | None:
 
 def worker_queues() -> list[str]:
     """The queues a grading worker consumes, first to last: live answers, then the
-    default queue (homework, previews and the site's other tasks), then regrades."""
+    default queue (homework, previews and the site's other tasks). Never regrades: a
+    live answer finds these workers free however long a regrade runs."""
     from celery import current_app
 
-    return [
-        settings.GRADER_LIVE_QUEUE,
-        current_app.conf.task_default_queue,
-        settings.GRADER_REGRADE_QUEUE,
-    ]
+    return [settings.GRADER_LIVE_QUEUE, current_app.conf.task_default_queue]
+
+
+def regrade_worker_queues() -> list[str]:
+    """The queues a regrade worker consumes, first to last: the same, then regrades.
+    When a quiz runs it takes live answers as soon as a regrade grading ends."""
+    return [*worker_queues(), settings.GRADER_REGRADE_QUEUE]
