@@ -230,8 +230,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # A task not acknowledged within this many seconds is redelivered; longer than any grade.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A task not acknowledged within this many seconds is redelivered; longer than
+        # any grade.
+        "visibility_timeout": 3600,
+        # A worker asks Redis for its queues in the order given (one BRPOP over them, the
+        # first non-empty list wins), not in turns: a live quiz's answers go before any
+        # backlog of regrades (quizsite/grading/priorities.py). The filesystem broker takes
+        # its queues in turns, so there a live answer waits for at most one message of
+        # each other queue.
+        "queue_order_strategy": "priority",
+    }
 # Reconnect after a lost broker, also while starting (Celery 6 stops deriving the start-up
 # behaviour from broker_connection_retry). Grades running at the loss are left to finish:
 # they write their result to the database, not the broker, and their messages go back to
@@ -242,6 +251,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# With late acknowledgement a worker holds no more messages than it has pool processes,
+# all of them running: nothing waits inside a worker that an answer of a higher
+# priority arriving later could not overtake.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -282,10 +294,15 @@ GRADER_MAX_TRIES = env.get_int("GRADER_MAX_TRIES", 3, minimum=1)
 # has waited GRADER_REQUEUE_AFTER_SECONDS whatever the broker says.
 GRADER_LOST_AFTER_SECONDS = env.get_int("GRADER_LOST_AFTER_SECONDS", 20, minimum=5)
 GRADER_REQUEUE_AFTER_SECONDS = env.get_int("GRADER_REQUEUE_AFTER_SECONDS", 120, minimum=30)
-# Queues: answers (and staff previews) on Celery's default queue ("celery"), with the
-# site's other tasks; students' trial runs on GRADER_TRIAL_QUEUE, consumed by workers of
-# their own, so a trial run never delays a submitted answer. A student's trial runs may
-# take at most GRADER_TRIAL_SECONDS of worker time in any GRADER_TRIAL_WINDOW_SECONDS.
+# Queues (docs/grading.md, "Priorities"): a live quiz's answers on GRADER_LIVE_QUEUE;
+# homework and staff previews on Celery's default queue ("celery"), with the site's
+# other tasks; regrades on GRADER_REGRADE_QUEUE. Grading workers consume the three in
+# that order (--queues grading-live,celery,grading-regrade). Students' trial runs go to
+# GRADER_TRIAL_QUEUE, consumed by workers of their own, so a trial run never delays a
+# submitted answer. A student's trial runs may take at most GRADER_TRIAL_SECONDS of
+# worker time in any GRADER_TRIAL_WINDOW_SECONDS.
+GRADER_LIVE_QUEUE = env.get_str("GRADER_LIVE_QUEUE", "grading-live")
+GRADER_REGRADE_QUEUE = env.get_str("GRADER_REGRADE_QUEUE", "grading-regrade")
 GRADER_TRIAL_QUEUE = env.get_str("GRADER_TRIAL_QUEUE", "trials")
 GRADER_TRIAL_SECONDS = env.get_int("GRADER_TRIAL_SECONDS", 60, minimum=1)
 GRADER_TRIAL_WINDOW_SECONDS = env.get_int("GRADER_TRIAL_WINDOW_SECONDS", 600, minimum=60)

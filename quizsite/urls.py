@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("quizsite.quizzes.urls")),
     path("", include("quizsite.reports.urls")),
     path("bank/", include("quizsite.bankpages.urls")),
+    path("grading/", include("quizsite.grading.urls")),
     path("lti/", include("quizsite.lti.urls")),
 ]

@@ -177,7 +177,11 @@ start_role() {
       ;;
     worker1 | worker2)
       # Concurrency 1: the worker and its one pool process are the host's two processes.
-      spawn "$1" "$1" celery -A quizsite worker --loglevel INFO --queues celery \
+      # worker1 is compose's worker (answers), worker2 its regrade-worker (answers, then
+      # regrades).
+      local queues=grading-live,celery
+      if [ "$1" = worker2 ]; then queues=grading-live,celery,grading-regrade; fi
+      spawn "$1" "$1" celery -A quizsite worker --loglevel INFO --queues "$queues" \
         --concurrency 1 --hostname "worker@$1"
       ;;
     beat)

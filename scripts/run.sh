@@ -24,12 +24,20 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-# The grading worker takes answers and the site's other tasks; -B runs the scheduler
-# (attempt expiry, the grading sweeper) inside it. Students' trial runs have a worker
-# (and a pool) of their own, so however many students run the tests of code that
-# sleeps, a submitted answer never waits for one.
+# The grading worker takes answers, a live quiz's first, then homework, previews and
+# the site's other tasks (docs/grading.md, "Priorities"); -B runs the scheduler
+# (attempt expiry, the grading sweeper) inside it. Regrades have a worker of their own
+# that also takes the other answers, live ones first, so a regrade never holds every
+# process; on this filesystem broker its queues take turns, so there a live answer
+# waits for at most one message of each other queue. Students' trial runs have a
+# worker (and a pool) of their own, so however many students run the tests of code
+# that sleeps, a submitted answer never waits for one.
 .venv/bin/celery -A quizsite worker -B --concurrency "${WORKER_CONCURRENCY:-2}" \
-  --queues celery --hostname grading@%h --loglevel INFO --schedule var/celerybeat-schedule &
+  --queues grading-live,celery --hostname grading@%h --loglevel INFO \
+  --schedule var/celerybeat-schedule &
+pids+=($!)
+.venv/bin/celery -A quizsite worker --concurrency "${REGRADE_WORKER_CONCURRENCY:-1}" \
+  --queues grading-live,celery,grading-regrade --hostname regrade@%h --loglevel INFO &
 pids+=($!)
 .venv/bin/celery -A quizsite worker --concurrency "${TRIAL_WORKER_CONCURRENCY:-1}" \
   --queues trials --hostname trials@%h --loglevel INFO &

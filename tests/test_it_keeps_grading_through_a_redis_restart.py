@@ -106,7 +106,7 @@ def worker(redis_server, broker, monkeypatch):
     queue = new_queue()
     node = f"{queue}@localhost"
 
-    def enqueue(submission_id: int, purpose: str = "answer") -> None:
+    def enqueue(submission_id: int, purpose: str = "answer", priority: int = 1) -> None:
         broker.send_task("grading.grade_submission", args=(submission_id,), queue=queue)
 
     monkeypatch.setattr(actions, "enqueue", enqueue)

@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from quizsite.bank.models import QuestionVersion
-from quizsite.grading import trials
+from quizsite.grading import priorities, trials
 from quizsite.grading.models import Submission
+from quizsite.grading.priorities import Priority
 
 
 def submit_code(
@@ -22,33 +23,38 @@ def submit_code(
     user=None,
     seed: int = 0,
     purpose: str = Submission.Purpose.ANSWER,
+    priority: int = Priority.NORMAL,
 ) -> Submission:
+    """Store the code to grade and enqueue it after commit; ``priority`` comes from
+    ``quizsite.grading.priorities.priority_for``."""
+    now = timezone.now()
     submission = Submission.objects.create(
         question_version=version,
         user=user,
         code=code,
         seed=seed,
         purpose=purpose,
+        priority=priority,
         status=Submission.Status.QUEUED,
-        enqueued_at=timezone.now(),
+        enqueued_at=now,
     )
-    enqueue(submission.pk, purpose)
+    enqueue(submission.pk, purpose, priority)
     return submission
 
 
-def queue_for(purpose: str) -> str | None:
+def queue_for(purpose: str, priority: int = Priority.NORMAL) -> str | None:
     """Trial runs have a queue (and workers) of their own: a student's code that sleeps
-    in a trial run never delays anyone's submitted answer. Everything else goes to
-    Celery's default queue (None)."""
+    in a trial run never delays anyone's submitted answer. Answers and previews go to
+    their priority's queue (``priorities.queue_for``; None: Celery's default queue)."""
     if purpose == Submission.Purpose.VISIBLE_TESTS:
         return settings.GRADER_TRIAL_QUEUE
-    return None
+    return priorities.queue_for(priority)
 
 
-def enqueue(submission_id: int, purpose: str) -> None:
+def enqueue(submission_id: int, purpose: str, priority: int = Priority.NORMAL) -> None:
     from quizsite.grading.tasks import grade_submission
 
-    queue = queue_for(purpose)
+    queue = queue_for(purpose, priority)
     if queue is None:
         transaction.on_commit(lambda: grade_submission.delay(submission_id))
     else:

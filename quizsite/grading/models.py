@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from quizsite.grading.priorities import Priority
+
 
 class Submission(models.Model):
     """One piece of code to grade against one question version. Rows move
@@ -28,6 +30,10 @@ class Submission(models.Model):
     code = models.TextField()
     seed = models.BigIntegerField(default=0)
     purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.ANSWER)
+    # Lower is graded first (quizsite/grading/priorities.py); kept so a re-enqueue keeps it.
+    priority = models.PositiveSmallIntegerField(
+        choices=[(p.value, p.label) for p in Priority], default=Priority.NORMAL
+    )
 
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
@@ -42,13 +48,24 @@ class Submission(models.Model):
     claimed_by = models.CharField(max_length=200, blank=True)  # host:pid of the claiming worker
     lease_until = models.DateTimeField(null=True, blank=True)
 
+    # The phases staff see (quizsite/grading/figures.py): queued from created_at (sent) to
+    # started_at (the claim that graded it), running to finished_at (the result written
+    # here), stored to stored_at (the answer and the attempt's score updated, so the
+    # student's page shows it).
     created_at = models.DateTimeField(auto_now_add=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)  # last sent to the broker
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    stored_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "lease_until"], name="submission_sweep")]
+        indexes = [
+            models.Index(fields=["status", "lease_until"], name="submission_sweep"),
+            # The queue ahead of an answer and the queue's depth per priority.
+            models.Index(fields=["status", "priority", "created_at"], name="submission_queue"),
+            # The last hour's phases.
+            models.Index(fields=["finished_at"], name="submission_finished"),
+        ]
 
     def __str__(self) -> str:
         return f"Submission {self.pk} ({self.status})"

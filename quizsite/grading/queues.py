@@ -8,13 +8,13 @@ import logging
 log = logging.getLogger(__name__)
 
 
-def name_for(purpose: str) -> str:
-    """The queue a submission of this purpose is enqueued on."""
+def name_for(purpose: str, priority: int) -> str:
+    """The queue a submission of this purpose and priority is enqueued on."""
     from celery import current_app
 
     from quizsite.grading.actions import queue_for
 
-    return queue_for(purpose) or current_app.conf.task_default_queue
+    return queue_for(purpose, priority) or current_app.conf.task_default_queue
 
 
 def waiting(queue: str) -> int | None:

@@ -19,11 +19,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
+from grader.sandbox import SandboxRun
+from quizsite.grader_sandbox import configured_sandbox
 from quizsite.grading import heartbeat, queues
 from quizsite.grading.models import Submission
+from quizsite.grading.priorities import Priority
 from quizsite.grading.signals import submission_finished
 
 log = logging.getLogger(__name__)
@@ -81,10 +84,8 @@ def claim(submission_id: int, *, me: str, now: datetime) -> str | None:
     return None
 
 
-def _sandbox_runner():
-    from grader.sandbox import choose
-
-    return choose(settings.GRADER_SANDBOX)
+def _sandbox_runner() -> SandboxRun:
+    return configured_sandbox()
 
 
 def _question_for(submission: Submission):
@@ -168,7 +169,30 @@ def _finish(submission_id: int, token: str, status: str, data: dict | None, deta
         # Our lease ran out and another worker took the row: its result is the one kept.
         return Outcome.SKIPPED
     submission_finished.send(sender=Submission, submission=Submission.objects.get(pk=submission_id))
+    # The receivers have put the result on the answer: the student's page shows it now.
+    Submission.objects.filter(pk=submission_id).update(stored_at=timezone.now())
     return Outcome.DONE
+
+
+# Messages workers may have taken from the broker whose rows they have not claimed yet
+# (at most one per pool process): the broker's count of a regrade queue may be this much
+# below the database's without anything lost.
+IN_FLIGHT = 20
+
+
+def _queued_per_queue() -> dict[str, int]:
+    """How many rows are queued for each broker queue (one query)."""
+    counts: dict[str, int] = {}
+    rows = (
+        Submission.objects.filter(status=Status.QUEUED)
+        .values_list("purpose", "priority")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for purpose, priority, n in rows:
+        queue = queues.name_for(purpose, priority)
+        counts[queue] = counts.get(queue, 0) + n
+    return counts
 
 
 def requeue_stuck(*, now: datetime) -> int:
@@ -180,21 +204,36 @@ def requeue_stuck(*, now: datetime) -> int:
 
     soonest = now - timedelta(seconds=settings.GRADER_LOST_AFTER_SECONDS)
     queued = Submission.objects.filter(status=Status.QUEUED, enqueued_at__lt=soonest)
+    # Highest priority first: behind a backlog of thousands of regrades, a live answer
+    # whose message was lost is still among the rows looked at in this sweep.
+    queued = queued.order_by("priority", "enqueued_at")
     depth: dict[str, int | None] = {}
-    found: dict[int, str] = {}
-    for pk, purpose, enqueued_at in queued.values_list("pk", "purpose", "enqueued_at")[:500]:
-        queue = queues.name_for(purpose)
+    found: dict[int, tuple[str, int]] = {}
+    held = _queued_per_queue()
+    rows = queued.values_list("pk", "purpose", "priority", "enqueued_at")[:500]
+    for pk, purpose, priority, enqueued_at in rows:
+        queue = queues.name_for(purpose, priority)
         if queue not in depth:
             depth[queue] = queues.waiting(queue)
-        if heartbeat.queued_is_lost(enqueued_at, now, broker_waiting=depth[queue]):
-            found[pk] = purpose
+        waiting = depth[queue]
+        if priority == Priority.REGRADE and waiting and waiting + IN_FLIGHT >= held.get(queue, 0):
+            # A regrade of thousands waits minutes by design; while the broker holds a
+            # message for (nearly) every row queued there it is in line, not lost, and
+            # sending its rows again after GRADER_REQUEUE_AFTER_SECONDS would only
+            # double it. A loss smaller than IN_FLIGHT is found once the queue is empty
+            # (an empty queue always goes to the rule below).
+            continue
+        if heartbeat.queued_is_lost(enqueued_at, now, broker_waiting=waiting):
+            found[pk] = (purpose, priority)
     stale = Submission.objects.filter(status=Status.RUNNING, lease_until__lt=now)
-    for pk, purpose in stale.values_list("pk", "purpose")[:500]:
+    for pk, purpose, priority in stale.order_by("priority").values_list(
+        "pk", "purpose", "priority"
+    )[:500]:
         if stale.filter(pk=pk).update(
             status=Status.QUEUED, claim_token="", claimed_by="", lease_until=None
         ):
-            found[pk] = purpose
+            found[pk] = (purpose, priority)
     Submission.objects.filter(pk__in=list(found)).update(enqueued_at=now)
-    for pk, purpose in found.items():
-        enqueue(pk, purpose)
+    for pk, (purpose, priority) in found.items():
+        enqueue(pk, purpose, priority)
     return len(found)

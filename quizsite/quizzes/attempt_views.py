@@ -18,6 +18,7 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from quizsite.accounts.timezones import display_zone
+from quizsite.grading import estimates
 from quizsite.grading.models import Submission
 from quizsite.quizzes import messages, presenters, selectors, timing
 from quizsite.quizzes.actions.answers import (
@@ -283,4 +284,8 @@ def submission_status(request: HttpRequest, submission_id: int) -> JsonResponse:
         body["checks"] = presenters.trial_checks(submission)
     elif submission.status == Submission.Status.ERROR:
         body["message"] = RUN_FAILED
+    elif not submission.is_done and not trial:  # trial runs have workers of their own
+        wait = estimates.wait_for([submission.pk], now=timezone.now())
+        if wait:
+            body["wait"] = estimates.describe(wait)
     return JsonResponse(body)

@@ -28,6 +28,7 @@ from quizsite.quizzes.models import (
     AttemptStatus,
     BeforeRelease,
     DuringAttempt,
+    GradingStatus,
     Quiz,
     QuizOverride,
 )
@@ -122,6 +123,13 @@ def answer_at(attempt: Attempt, position: int) -> Answer:
 TO_GRADE_BY_HAND_COUNT = Count(
     "questions__answer", filter=Q(questions__answer__grading_status__in=TO_GRADE_BY_HAND)
 )
+
+
+def pending_submissions(attempt: Attempt) -> QuerySet:
+    """The submissions whose grades the attempt's answers wait for (ids, a subquery)."""
+    return Answer.objects.filter(
+        attempt_question__attempt=attempt, grading_status=GradingStatus.PENDING
+    ).values("submission_id")
 
 
 def question_image(user, version_id: int, name: str) -> QuestionImage:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from quizsite.accounts import access
 from quizsite.accounts.timezones import display_zone
+from quizsite.grading import estimates
 from quizsite.quizzes import admission, gate, messages, presenters, selectors
 from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.attempt_state import attempt_view_state
@@ -172,10 +173,14 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
     state = with_titles(attempt_view_state(the_attempt, now=now, for_staff=viewer_is_staff))
     presenters.review(the_attempt, state, for_staff=viewer_is_staff)
     quiz = the_attempt.quiz
+    wait = None
+    if state["grading"] == "pending":
+        wait = estimates.wait_for(selectors.pending_submissions(the_attempt), now=now)
     return render(
         request,
         "quizzes/results.html",
         {
+            "wait": estimates.describe(wait) if wait else "",
             "attempt": the_attempt,
             "quiz": quiz,
             "course": quiz.course,

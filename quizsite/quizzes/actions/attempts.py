@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F
 
 from quizsite.accounts import access
+from quizsite.grading.priorities import priority_for
 from quizsite.quizzes import grading, messages, preparation, timing
 from quizsite.quizzes.actions.homework import final_tries
 from quizsite.quizzes.actions.overrides import deadline_for
@@ -137,9 +138,13 @@ def _grade_attempt(attempt: Attempt, now: datetime) -> None:
                 aq.answer.save(update_fields=["grading_status", "points"])
     else:
         changed = []
+        cutoff = attempt.deadline + attempt.quiz.grace
+        priority = priority_for(timed=True, cutoff=cutoff, regrade=False, now=now)
         for aq in aqs:
             answer = aq.answer
-            status, points, submission = grade_now(aq, answer.value, attempt.user)
+            status, points, submission = grade_now(
+                aq, answer.value, attempt.user, priority=priority
+            )
             answer.grading_status, answer.points, answer.submission = status, points, submission
             changed.append(answer)
         Answer.objects.bulk_update(changed, ["grading_status", "points", "submission"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from quizsite.grading.priorities import priority_for
 from quizsite.quizzes import grading
 from quizsite.quizzes.actions.scores import grade_now
 from quizsite.quizzes.models import Answer, AnswerTry, Attempt, AttemptQuestion
@@ -25,7 +26,8 @@ def final_tries(attempt: Attempt, aqs: list[AttemptQuestion], now: datetime) -> 
 
 
 def record_try(attempt: Attempt, aq: AttemptQuestion, answer: Answer, now: datetime) -> AnswerTry:
-    status, points, submission = grade_now(aq, answer.value, attempt.user)
+    priority = priority_for(timed=False, cutoff=None, regrade=False, now=now)
+    status, points, submission = grade_now(aq, answer.value, attempt.user, priority=priority)
     answer.tries += 1
     graded_try = AnswerTry.objects.create(
         answer=answer,

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from quizsite.bank.models import Question, QuestionVersion
+from quizsite.grading.priorities import priority_for
 from quizsite.quizzes import grading, messages
 from quizsite.quizzes.actions.scores import grade_now, store_score, store_scores
 from quizsite.quizzes.errors import QuizError
@@ -36,7 +37,8 @@ def regrade_answer(answer: Answer, *, by, now: datetime) -> Answer:
         is_code = aq.question_version.question.type == "code"
         if locked.status != AttemptStatus.SUBMITTED or locked.quiz.is_homework or not is_code:
             raise QuizError(messages.CANNOT_REGRADE)
-        status, points, submission = grade_now(aq, answer.value, locked.user)
+        priority = priority_for(timed=True, cutoff=None, regrade=True, now=now)
+        status, points, submission = grade_now(aq, answer.value, locked.user, priority=priority)
         answer.grading_status, answer.points, answer.submission = status, points, submission
         answer.feedback = []
         answer.graded_by, answer.graded_by_hand_at = None, None
@@ -178,6 +180,7 @@ def _regrade(
     the attempt questions whose answers changed, for the caller to save). A dry run
     sends nothing to the grader: a code answer only counts as going there."""
     counts = {"gain": 0, "lose": 0, "same": 0, "failing": 0, "to_grader": 0, "by_hand": 0}
+    regrade_priority = priority_for(timed=True, cutoff=None, regrade=True, now=now)
     changed = []
     for aq in aqs:
         answer = aq.answer
@@ -189,7 +192,9 @@ def _regrade(
         if dry_run and question.type == "code" and not grading.is_blank(answer.value):
             counts["to_grader"] += 1
             continue
-        status, points, submission = grade_now(aq, answer.value, aq.attempt.user)
+        status, points, submission = grade_now(
+            aq, answer.value, aq.attempt.user, priority=regrade_priority
+        )
         if status == grading.PENDING:
             counts["to_grader"] += 1
         elif status == grading.FAILED:

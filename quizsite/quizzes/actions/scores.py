@@ -13,7 +13,9 @@ from quizsite.quizzes.models import Answer, Attempt, AttemptQuestion
 log = logging.getLogger(__name__)
 
 
-def grade_now(aq: AttemptQuestion, value: Any, user) -> tuple[str, float | None, Submission | None]:
+def grade_now(
+    aq: AttemptQuestion, value: Any, user, *, priority: int
+) -> tuple[str, float | None, Submission | None]:
     """(status, points, submission) for one answer value: non-code at once, code sent
     to the grader (pending until its result arrives). Graded with the answer key of
     ``aq.key_version``: the version given, unless staff regraded with a corrected one."""
@@ -31,7 +33,9 @@ def grade_now(aq: AttemptQuestion, value: Any, user) -> tuple[str, float | None,
         return grading.GRADED, 0.0, None
     from quizsite.grading.actions import submit_code
 
-    submission = submit_code(key, value, user=user, seed=aq.seed, purpose=Submission.Purpose.ANSWER)
+    submission = submit_code(
+        key, value, user=user, seed=aq.seed, purpose=Submission.Purpose.ANSWER, priority=priority
+    )
     return grading.PENDING, None, submission
 
 

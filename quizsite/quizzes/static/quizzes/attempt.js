@@ -820,7 +820,10 @@
           await new Promise((r) => window.setTimeout(r, delay));
           delay = Math.min(2000, delay * 1.5);
           const poll = await fetch(body.status_url, { credentials: "same-origin" });
-          if (poll.ok && (await poll.json()).done) break;
+          const status = poll.ok ? await poll.json() : null;
+          if (status && status.done) break;
+          // The server's estimate of the wait, or its plain word that it has none.
+          if (status) out.textContent = status.wait ? `Grading your code… ${status.wait}` : "Grading your code…";
         }
       }
       await refreshTry(q);

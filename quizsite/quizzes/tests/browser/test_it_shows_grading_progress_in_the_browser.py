@@ -25,6 +25,10 @@ def held_grading(monkeypatch, settings):
 
     held: list[int] = []
     monkeypatch.setattr(tasks.grade_submission, "delay", lambda pk: held.append(pk))
+    # A running quiz's answers go to the live queue by name.
+    monkeypatch.setattr(
+        tasks.grade_submission, "apply_async", lambda args, queue=None: held.append(args[0])
+    )
     settings.GRADER_SANDBOX = "fake"
     return held
 

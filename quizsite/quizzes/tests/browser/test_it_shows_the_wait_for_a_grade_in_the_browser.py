@@ -1,0 +1,96 @@
+"""While a code answer waits for a worker, the results page says how long it should
+take, from what was measured, and says plainly when nothing was measured; the
+estimate follows the queue as the page polls."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from selenium.webdriver.common.by import By
+
+from quizsite.quizzes.tests.browser.conftest import (
+    positions_by_type,
+    set_code,
+    start_quiz,
+    wait_saved,
+    wait_until,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def held_grading(monkeypatch, settings):
+    """Grading messages are held (every worker busy) until the test grades them."""
+    from quizsite.grading import tasks
+
+    held: list[int] = []
+    monkeypatch.setattr(tasks.grade_submission, "delay", lambda pk: held.append(pk))
+    monkeypatch.setattr(
+        tasks.grade_submission, "apply_async", lambda args, queue=None: held.append(args[0])
+    )
+    settings.GRADER_SANDBOX = "fake"
+    return held
+
+
+def _estimate(d) -> str:
+    found = d.find_elements(By.CSS_SELECTOR, "#results .wait-estimate")
+    return found[0].text if found else ""
+
+
+def test_it_shows_an_honest_wait_that_follows_the_queue(
+    browser, student, course, live_quiz, held_grading
+) -> None:
+    from quizsite.grading import service
+    from quizsite.grading.models import Submission
+
+    quiz = live_quiz()
+    browser.login(student)
+    start_quiz(browser, course, quiz)
+    d = browser.driver
+    at = positions_by_type(browser)
+    set_code(browser, at["code"], "def double(x):\n    return 2 * x\n")
+    wait_saved(browser, at["code"])
+    d.find_element(By.ID, "open-submit").click()
+    d.find_element(By.ID, "confirm-yes").click()
+
+    wait_until(browser, lambda _: "/results/" in d.current_url)
+    (pk,) = held_grading
+    assert _estimate(d) == (
+        "No answers were graded in the last 10 minutes, so there is no estimate of the wait yet."
+    )
+
+    # Other answers were graded a moment ago, 40 s each by one worker, and two live
+    # answers wait ahead of this one: the page catches up by itself.
+    version = Submission.objects.get(pk=pk).question_version
+    now = timezone.now()
+    for _ in range(3):
+        Submission.objects.create(
+            question_version=version,
+            code="",
+            status="graded",
+            claimed_by="w:1",
+            started_at=now - timedelta(seconds=50),
+            finished_at=now - timedelta(seconds=10),
+        )
+    earlier = Submission.objects.get(pk=pk).created_at - timedelta(seconds=1)
+    for _ in range(2):
+        ahead = Submission.objects.create(question_version=version, code="", priority=0)
+        Submission.objects.filter(pk=ahead.pk).update(created_at=earlier)
+    wait_until(
+        browser,
+        lambda _: _estimate(d) == "Expected wait: about 2 min (2 answers ahead of yours).",
+        message="the estimate never followed the queue",
+    )
+    browser.screenshot("quiz-results-wait")
+
+    Submission.objects.filter(status="queued").exclude(pk=pk).update(status="graded")
+    assert service.grade_submission(pk) is service.Outcome.DONE
+    wait_until(
+        browser,
+        lambda _: "Score: 4 / 9" in d.find_element(By.CSS_SELECTOR, "#results .score").text,
+        message="the score never appeared",
+    )
+    assert _estimate(d) == ""
