@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from questions import images
-from questions.bankcheck import validate
 from questions.models import QuestionImage
-from questions.sync import SyncError, sync_bank
+from questions.sync import SyncError, sync_bank, validate
 from questions.tests.format_helpers import write_question
 from questions.tests.image_helpers import GIF, SVG, png
 
