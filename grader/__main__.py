@@ -46,7 +46,7 @@ def _sandbox(choice: str, for_staff_code: bool) -> Any:
     try:
         from grader import sandbox
 
-        return sandbox.run  # type: ignore[attr-defined]
+        return sandbox.run
     except (ImportError, AttributeError):
         if choice == "auto" and for_staff_code:
             from grader.sandbox import fake
@@ -186,7 +186,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from grader.sandbox import doctor  # type: ignore[attr-defined]
+    from grader.sandbox import doctor
 
     return int(doctor.main() or 0)
 

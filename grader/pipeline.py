@@ -95,7 +95,8 @@ class Result:
 def _default_sandbox() -> SandboxRun:
     from grader import sandbox
 
-    return sandbox.run  # type: ignore[attr-defined,no-any-return]
+    run: SandboxRun = sandbox.run
+    return run
 
 
 # -------------------------------------------------------------------- grading

@@ -125,7 +125,8 @@ def probe_student(
     if r.outcome is Outcome.SANDBOX_ERROR:
         raise GraderFailure(f"sandbox error on the submission: {r.detail}")
     if r.ok and _valid_probe(r.value):
-        return r.value
+        answer: dict[str, Any] = r.value
+        return answer
     # The whole run died (a limit, a crash, a harness the submission broke): find out
     # whether the module alone runs, then give every test and expression its own run.
     base = dict(asked, tests=[], **{section: [] for section in PROBE_SECTIONS})
@@ -159,10 +160,10 @@ def probe_student(
             else:
                 probe[section][name] = unanswered(question, section, name, one.outcome.value)
     probe["fallback"] = True
-    return probe
+    return dict(probe)
 
 
-_reference_cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_reference_cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
 
 def probe_reference(
@@ -182,7 +183,7 @@ def probe_reference(
     if not (r.ok and _valid_probe(r.value)):
         why = r.detail or f"{r.exc_type} {r.exc_message}".strip()
         raise GraderFailure(f"the reference did not run: {r.outcome.value} {why}".strip())
-    probe = r.value
+    probe: dict[str, Any] = r.value
     if not probe["module"].get("ok"):
         mod = probe["module"]
         raise GraderFailure(

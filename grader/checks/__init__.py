@@ -9,6 +9,7 @@ loader (``grader.bankcheck``) hands it ``validate_options``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +51,8 @@ def validate_options(check: CheckOptions) -> Found:
     unknown kind (key ``"kind"``), keys the kind does not read, a kind given none of
     the options it needs, and whatever the kind's own ``validate`` finds.
     """
-    from dataclasses import replace
-
+    # Here, not at the top: the analyses of this package also run (in tests) on Pythons
+    # older than the package format needs.
     from questions.format import CHECK_COMMON_KEYS
 
     cls = KINDS.get(check.kind)

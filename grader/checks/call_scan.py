@@ -47,6 +47,7 @@ from grader.checks.call_values import (
     Ref,
     Slot,
     const_str,
+    instructions_of,
     is_builtins,
     is_module,
     join,
@@ -69,7 +70,7 @@ class Scan:
         # This code's own tables, looked up once: see Bindings.grow.
         self.local_table = bindings.locals.setdefault(code, {})
         self.returned = bindings.returns.setdefault(code, set())
-        self.instructions = instructions if instructions is not None else instructions(code)
+        self.instructions = instructions if instructions is not None else instructions_of(code)
         self.scope = scope  # "module", "class" or "function"
         self.b = bindings
         self.facts = Facts()
@@ -203,9 +204,9 @@ class Scan:
         result: Slot = frozenset(made)
         if "getattr" in paths:
             plain = len(args) in (2, 3) and not keywords  # getattr(obj, name[, default])
-            name = const_str(args[1]) if plain else None
-            if name is not None:
-                result = self.attribute(args[0], name)
+            attribute = const_str(args[1]) if plain else None
+            if attribute is not None:
+                result = self.attribute(args[0], attribute)
             else:
                 self.facts.lookups.add(COMPUTED_GETATTR)  # the reason; its object is not
             self.hand_on(args[2:] if plain else args)
@@ -423,7 +424,7 @@ class Scan:
                 self.hand_on([value])
                 self.push(*([UNKNOWN] * n))
         elif op in ("COPY", "DUP_TOP"):
-            self.push(self.peek(ins.arg if op == "COPY" else 1))
+            self.push(self.peek((ins.arg or 0) if op == "COPY" else 1))
         elif op == "DUP_TOP_TWO":
             self.push(self.peek(2), self.peek(2))
         elif op in ("SWAP", "ROT_TWO"):

@@ -268,7 +268,7 @@ def join(a: list[Slot], b: list[Slot]) -> list[Slot]:
     return [x | y if x != y else x for x, y in zip(a, b, strict=True)]
 
 
-def instructions(code: types.CodeType) -> list[dis.Instruction]:
+def instructions_of(code: types.CodeType) -> list[dis.Instruction]:
     return [ins for ins in dis.get_instructions(code) if ins.opname != "CACHE"]
 
 

@@ -72,7 +72,7 @@ from grader.checks.call_rules import (
     valid_entry,
 )
 from grader.checks.call_scan import Scan
-from grader.checks.call_values import MAX_ROUNDS, Bindings, Facts, Func, Ref, instructions
+from grader.checks.call_values import MAX_ROUNDS, Bindings, Facts, Func, Ref, instructions_of
 
 __all__ = [
     "COMPILED_HANDED_ON",
@@ -132,7 +132,7 @@ class Analysis:
             if code is not self._top and code.co_name.isidentifier():
                 self.by_name.setdefault(code.co_name, []).append(code)
         self.facts: dict[types.CodeType, Facts] = {}
-        listed = {c: instructions(c) for c in self.codes}
+        listed = {c: instructions_of(c) for c in self.codes}
         bindings = Bindings()
         for name, codes_named in self.by_name.items():
             for code in codes_named:

@@ -295,6 +295,8 @@ class PerformanceCheck(Check):
         spec = self.spec
         opts: dict[str, Any] = dict(spec.options)
         code = ctx.question.code
+        if code is None:
+            raise ValueError("a performance check needs a code question")
         target = target_of(spec, ctx)
         sizes = sorted({int(n) for n in opts["sizes"]})
         growth = opts.get("growth")

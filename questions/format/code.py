@@ -99,7 +99,7 @@ def parse_code(
         return None
     return CodeSpec(
         entry=tuple(entry),
-        reference=ref_name,
+        reference=str(ref_name),
         reference_source=ref_src,
         starter=starter,
         starter_source=starter_src,

@@ -6,7 +6,7 @@ import ast
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from questions.format.model import QUESTION_FILE, Problem
 
@@ -55,7 +55,7 @@ def is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def is_str_list(v: Any) -> bool:
+def is_str_list(v: Any) -> TypeGuard[list[str]]:
     return isinstance(v, list) and all(isinstance(x, str) for x in v)
 
 

@@ -131,9 +131,11 @@ def _parse(
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
         c.add("title", "is required and must be a non-empty string")
+        title = ""
     prompt = raw.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
         c.add("prompt", "is required and must be a non-empty string")
+        prompt = ""
     explanation = raw.get("explanation", "")
     if not isinstance(explanation, str):
         c.add("explanation", "must be a string (Markdown)")
