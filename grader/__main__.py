@@ -4,10 +4,10 @@
         prints one result as JSON; exit 0 whenever it graded, 2 with one line on
         stderr when the question or the call is broken (or the grader failed).
     python -m grader check QUESTION_DIR_OR_BANK
-        exit 0 when every question is valid and every code question's reference earns
-        full marks (every variant checked for a few seeds), 1 otherwise naming each
-        failure. For one question folder, each answers/*.py must also earn what its
-        ``# expect: SCORE`` line says.
+        the bank sync's own rules (``grader.bankcheck``): exit 0 when every question is
+        valid and every code question's reference earns full marks (every variant
+        checked for a few seeds), 1 otherwise naming each failure. For one question
+        folder, each answers/*.py must also earn what its ``# expect: SCORE`` line says.
     python -m grader check QUESTION_DIR --watch
         checks the package, and grades each answers/*.py against its
         ``# expect: SCORE`` line, again on every save (Ctrl-C stops it).
@@ -33,21 +33,18 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from questions.format import (
-    QUESTION_FILE,
-    FormatError,
-    Question,
-    instantiate,
-    load_bank,
-    load_question,
-)
-
-VARIANT_SEEDS_CHECKED = (0, 1, 2)
+from grader import bankcheck
+from grader.bankcheck import load_question
+from questions.format import QUESTION_FILE, FormatError
 
 
-def _sandbox(choice: str) -> Any:
+def _sandbox(choice: str, for_staff_code: bool) -> Any:
+    """The run function ``--sandbox`` names (``grader.sandbox.choose``); ``auto`` may
+    fall back to no isolation, so only for code staff wrote."""
     from grader.sandbox import choose
 
+    if choice == "auto" and not for_staff_code:
+        raise ValueError("--sandbox auto is only for staff's own code")
     return choose(choice, warn=lambda note: print(f"note: {note}", file=sys.stderr))
 
 
@@ -70,7 +67,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as e:
         return _fail(f"cannot read the submission: {e}")
     try:
-        run = _sandbox(args.sandbox)
+        run = _sandbox(args.sandbox, for_staff_code=False)
     except (ImportError, AttributeError) as e:
         return _fail(f"the sandbox is not available: {e}")
     try:
@@ -83,38 +80,6 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _self_check(question: Question, run: Any) -> list[str]:
-    """Failures of one question: its reference must earn full marks (each variant)."""
-    from grader.pipeline import grade
-
-    if question.type != "code" or question.code is None:
-        return []
-    failures = []
-    seeds = VARIANT_SEEDS_CHECKED if question.variants is not None else (None,)
-    for seed in seeds:
-        try:
-            q = instantiate(question, seed) if seed is not None else question
-            result = grade(q, question.code.reference_source, sandbox=run, seed=seed)
-        except FormatError as e:
-            failures.extend(str(p) for p in e.problems)
-            continue
-        where = f" (variant seed {seed})" if seed is not None else ""
-        if result.status != "graded":
-            failures.append(f"{question.id}: grader error{where}: " + "; ".join(result.errors))
-        elif result.score < result.max_score - 1e-9:
-            lost = [c for c in result.checks if not c.passed]
-            for c in lost:
-                failures.append(
-                    f"{question.id}/{question.code.reference}: {c.kind} '{c.name}' fails "
-                    f"for the reference{where}: {c.feedback}"
-                )
-            if not lost:
-                failures.append(
-                    f"{question.id}: the reference scores {result.score}/{result.max_score}{where}"
-                )
-    return failures
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if args.watch:
@@ -124,7 +89,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from grader.authoring import check_package
 
         try:
-            run = _sandbox(args.sandbox)
+            run = _sandbox(args.sandbox, for_staff_code=True)
         except (ImportError, AttributeError) as e:
             print(f"FAIL the sandbox is not available: {e}")
             return 1
@@ -132,31 +97,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("\n".join(lines))
         return 0 if ok else 1
     try:
-        if (path / QUESTION_FILE).is_file():
-            questions = [load_question(path)]
-        else:
-            questions = load_bank(path)
-    except FormatError as e:
-        for p in e.problems:
-            print(f"FAIL {p}")
-        print(f"{len(e.problems)} problem(s)")
-        return 1
-    try:
-        run = _sandbox(args.sandbox)
+        run = _sandbox(args.sandbox, for_staff_code=True)
     except (ImportError, AttributeError) as e:
         print(f"FAIL the sandbox is not available: {e}")
         return 1
-    failed = 0
+    questions, problems = bankcheck.check_bank(path, run)
+    for p in problems:
+        print(f"FAIL {bankcheck.author_line(p)}")
+    failing = {p.file.rsplit("/", 1)[0] for p in problems}
     for q in questions:
-        failures = _self_check(q, run)
-        if failures:
-            failed += 1
-            for f in failures:
-                print(f"FAIL {f}")
-        else:
+        if q.id not in failing:
             print(f"ok   {q.id}")
-    print(f"{len(questions)} question(s), {failed} failing")
-    return 1 if failed else 0
+    print(f"{len(questions)} valid question(s), {len(problems)} problem(s)")
+    return 1 if problems else 0
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -169,7 +122,7 @@ def _watch(args: argparse.Namespace) -> int:
         print(f"FAIL {path}: --watch checks one question folder (with a {QUESTION_FILE})")
         return 1
     try:
-        run = _sandbox(args.sandbox)
+        run = _sandbox(args.sandbox, for_staff_code=True)
     except (ImportError, AttributeError) as e:
         print(f"FAIL the sandbox is not available: {e}")
         return 1
@@ -187,7 +140,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     run = None
     if not args.no_check:
         try:
-            run = _sandbox(args.sandbox)
+            run = _sandbox(args.sandbox, for_staff_code=False)
         except (ImportError, AttributeError) as e:
             print(
                 f"FAIL the sandbox is not available ({e}): nothing was written; use "

@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from questions import bankcheck, interchange
-from questions.format import FormatError, Question, load_question, package_files
+from grader import bankcheck, pipeline
+from grader.bankcheck import load_question
+from questions import interchange
+from questions.format import FormatError, Question, package_files
 from questions.interchange import coderunner
 
 ANSWERS_DIR = "answers"
@@ -50,9 +52,7 @@ def expectation(source: str) -> tuple[float, bool] | None:
         return None
 
 
-def _grade_answer(q: Any, path: Path, run: Any) -> tuple[str, bool]:
-    from grader.pipeline import grade
-
+def _grade_answer(q: Question, path: Path, run: Any) -> tuple[str, bool]:
     name = f"{ANSWERS_DIR}/{path.name}"
     try:
         source = path.read_text(encoding="utf-8")
@@ -61,7 +61,7 @@ def _grade_answer(q: Any, path: Path, run: Any) -> tuple[str, bool]:
     expected = expectation(source)
     seed = 0 if q.variants is not None else None
     try:
-        result = grade(q, source, sandbox=run, seed=seed)
+        result = pipeline.grade(q, source, sandbox=run, seed=seed)
     except Exception as e:  # noqa: BLE001 - the loop reports it and keeps watching
         return f"FAIL {name}: could not be graded: {type(e).__name__}: {e}", False
     if result.status != "graded":
@@ -82,8 +82,6 @@ def expected_output_problems(q: Question, run: Any) -> list[str]:
     """For a question whose tests came from CodeRunner: every test where the reference
     does not print what CodeRunner expected (the self-check alone cannot see that, since
     a submission is compared with the reference)."""
-    from grader.pipeline import grade
-
     if q.code is None or not q.path:
         return []
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,7 +92,7 @@ def expected_output_problems(q: Question, run: Any) -> list[str]:
             stubbed = load_question(copy, qid=q.id)
         except FormatError as e:
             return [str(p) for p in e.problems]
-        result = grade(stubbed, q.code.reference_source, sandbox=run)
+        result = pipeline.grade(stubbed, q.code.reference_source, sandbox=run)
     where = f"{q.id}/{q.code.reference}"
     if result.status != "graded":
         return [
@@ -114,10 +112,10 @@ def check_package(path: str | Path, run: Any) -> tuple[list[str], bool]:
         q = load_question(d)
     except FormatError as e:
         return [f"FAIL {p}" for p in e.problems], False
-    problems = bankcheck.reference_problems(q)
+    problems = bankcheck.package_problems(q)
     if not problems and q.code is not None:
         problems = bankcheck.check_reference(q, run)
-    lines = [f"FAIL {p}" for p in problems]
+    lines = [f"FAIL {bankcheck.author_line(p)}" for p in problems]
     if not problems:
         lines += [f"FAIL {p}" for p in expected_output_problems(q, run)]
     ok = not lines

@@ -100,7 +100,7 @@ def _run_step(step: Callable[[Any], Any], data: Any) -> bytes:
     except RecursionError as e:
         # compile() and ast raise it for nesting deeper than they support.
         answer = {"over": "memory", "detail": f"RecursionError: {e}"}
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - the child reports any failure to its parent as JSON
         answer = {"failed": f"{type(e).__name__}: {e}"[:2000]}
     try:
         return json.dumps(answer).encode()
@@ -134,7 +134,7 @@ def _serve(steps: list[Callable[[Any], Any]], budget: Budget, r: int, w: int) ->
         os.close(w)
     except MemoryError:
         status = 3  # not even the answer fits: the parent sees no answer + status 3
-    except BaseException:
+    except BaseException:  # noqa: BLE001 - the child's exit status is all the parent reads
         status = 4
     finally:
         os._exit(status)

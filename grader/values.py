@@ -81,7 +81,7 @@ def _eq(a: Any, b: Any, tol: float) -> bool:
     if t == "none" or t == "cycle":
         return True
     if t in ("bool", "str", "bytes", "repr"):
-        return a["v"] == b["v"]
+        return bool(a["v"] == b["v"])
     if t == "int":
         return _int_value(a) == _int_value(b)
     if t == "float":
@@ -181,7 +181,7 @@ def _render(v: Any) -> str:
     if t == "ndarray":
         return f"array(shape={tuple(v['shape'])}, dtype={v['dtype']})"
     if t == "repr":
-        return v["v"]
+        return str(v["v"])
     if t == "cycle":
         return "[...]"
     return "?"

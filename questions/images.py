@@ -4,7 +4,7 @@ A prompt or an explanation shows one with Markdown, by its bare file name:
 ``![the frame stack](frames.png)``. Only PNG, JPEG, GIF and SVG are allowed, each
 checked by its bytes (a file named ``.png`` must be a PNG), with a size limit per
 image and per package, so a bank cannot make every page heavy. The bank check
-(``questions.bankcheck``) reports every problem with its file; the site stores the
+(``grader.bankcheck``) reports every problem with its file; the site stores the
 images with the version and serves them only to those who may see the question.
 
 SVG can carry script: it is served as a download with a sandboxing policy, never as

@@ -1,46 +1,80 @@
-"""Check kinds, one module each. Importing this package fills ``Check.registry``."""
+"""Check kinds, one module each, and their one registry (``KINDS``).
+
+A kind's module holds its ``Check`` subclass: option schema and validation, what it
+needs from the pipeline, its behaviour and (through ``grader.messages``) its words.
+Adding a kind means writing its module and adding its class to ``KINDS`` below;
+``questions.format`` reads ``[[checks]]`` without knowing any kind, and the grader's
+loader (``grader.bankcheck``) hands it ``validate_options``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from grader.checks import bytecode, calls, flags, opcodes, performance, raises, scope
-from grader.checks.base import Check, CheckResult, GradingContext
+from grader.checks.base import Check, CheckResult, Found, GradingContext
+from grader.checks.bytecode import BytecodeCheck
+from grader.checks.flags import FlagsCheck
+from grader.checks.performance import PerformanceCheck
+from grader.checks.raises import RaisesCheck
+from grader.checks.scope import ScopeCheck
+
+if TYPE_CHECKING:
+    from questions.format import CheckOptions
+
+KINDS: dict[str, type[Check]] = {
+    cls.kind: cls for cls in (BytecodeCheck, ScopeCheck, FlagsCheck, RaisesCheck, PerformanceCheck)
+}
+CHECK_KINDS = tuple(KINDS)
+# The probe sections the kinds use ("raises"): the probe is asked for each, even empty.
+PROBE_SECTIONS = tuple(
+    dict.fromkeys(cls.probe_section for cls in KINDS.values() if cls.probe_section)
+)
 
 __all__ = [
+    "CHECK_KINDS",
+    "KINDS",
+    "PROBE_SECTIONS",
     "Check",
     "CheckResult",
     "GradingContext",
-    "bytecode",
-    "calls",
-    "flags",
     "option_problems",
-    "performance",
-    "raises",
-    "scope",
+    "validate_options",
 ]
 
 
-def option_problems(kind: str, options: dict[str, Any]) -> list[str]:
-    """What is wrong with a check's options that only the check kinds can tell.
+def validate_options(check: CheckOptions) -> Found:
+    """What is wrong with one check's kind and options, as ``(key, reason)`` pairs.
 
-    For a question validator: an opcode name the running Python cannot match would
-    otherwise surface only when a submission is graded (as a grader error).
+    This is the ``questions.format.CheckValidator`` the grader loads packages with: an
+    unknown kind (key ``"kind"``), keys the kind does not read, a kind given none of
+    the options it needs, and whatever the kind's own ``validate`` finds.
     """
-    problems = []
-    if kind == "bytecode":
-        for key in ("require", "forbid"):
-            for name in opcodes.unknown_names(list(options.get(key) or [])):
-                problems.append(
-                    f"{key}: {name!r} is neither an instruction of Python "
-                    f"{opcodes.live_table().python} nor a portable opcode name"
-                )
-        entries = options.get("calls_forbidden") or []
-        # A malformed entry would never match anything: refuse it like a misspelt opcode.
-        for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, str) and not calls.valid_entry(entry):
-                problems.append(
-                    f"calls_forbidden: {entry!r} is not a name, a dotted name such as "
-                    "'numpy.sum', or '.name' for an attribute"
-                )
-    return problems
+    # Here, not at the top: the analyses of this package also run (in tests) on Pythons
+    # older than the package format needs.
+    from questions.format import CHECK_COMMON_KEYS
+
+    cls = KINDS.get(check.kind)
+    if cls is None:
+        return [("kind", f"must be one of {', '.join(CHECK_KINDS)}")]
+    allowed = ", ".join(sorted(CHECK_COMMON_KEYS | cls.option_keys))
+    found: Found = [
+        (k, f"unknown key (allowed here: {allowed})")
+        for k in check.options
+        if k not in cls.option_keys
+    ]
+    known = {k: v for k, v in check.options.items() if k in cls.option_keys}
+    if not known and cls.needs_an_option:
+        keys = ", ".join(sorted(cls.option_keys))
+        found.append(("", f"a {cls.kind} check needs at least one of {keys}"))
+    return found + cls.validate(replace(check, options=known))
+
+
+def option_problems(kind: str, options: dict[str, Any]) -> list[str]:
+    """What is wrong with a check's options, as ``key: reason`` lines (no package files
+    at hand: for a quick look at options alone)."""
+    from questions.format import CheckOptions
+
+    found = validate_options(CheckOptions(kind, options, Path("."), None, None))
+    return [f"{key}: {reason}" if key else reason for key, reason in found]

@@ -30,19 +30,60 @@ or looks names up at run time in a way a static pass cannot follow
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader import messages
 from grader.checks import opcodes
-from grader.checks.base import Check, CheckResult, GradingContext
-from grader.checks.calls import called_names, find_forbidden, forbidden_calls
-from grader.checks.common import code_or_failure, name_list, result
+from grader.checks.base import Check, CheckResult, Found, GradingContext
+from grader.checks.calls import called_names, find_forbidden, forbidden_calls, valid_entry
+from grader.checks.common import code_or_failure, is_str_list, name_list, result
+
+if TYPE_CHECKING:
+    from questions.format import CheckOptions
 
 __all__ = ["BytecodeCheck", "called_names", "find_forbidden", "forbidden_calls"]
 
 
 class BytecodeCheck(Check):
     kind = "bytecode"
+    option_keys = frozenset({"require", "forbid", "max_instructions", "calls_forbidden"})
+
+    @classmethod
+    def validate(cls, check: CheckOptions) -> Found:
+        o = check.options
+        found: Found = [
+            (k, "must be a list of strings")
+            for k in ("require", "forbid", "calls_forbidden")
+            if k in o and not is_str_list(o[k])
+        ]
+        if all(is_str_list(o.get(k, [])) for k in ("require", "forbid")):
+            # A misspelt opcode must be refused at import, not found at grading time
+            # (as a grader error).
+            for key in ("require", "forbid"):
+                for name in opcodes.unknown_names(list(o.get(key) or [])):
+                    found.append(
+                        (
+                            key,
+                            f"{name!r} is neither an instruction of Python "
+                            f"{opcodes.live_table().python} nor a portable opcode name",
+                        )
+                    )
+            entries = o.get("calls_forbidden") or []
+            # A malformed entry would never match anything: refuse it like a misspelt opcode.
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, str) and not valid_entry(entry):
+                    found.append(
+                        (
+                            "calls_forbidden",
+                            f"{entry!r} is not a name, a dotted name such as "
+                            "'numpy.sum', or '.name' for an attribute",
+                        )
+                    )
+        if "max_instructions" in o:
+            m = o["max_instructions"]
+            if not isinstance(m, int) or isinstance(m, bool) or m < 1:
+                found.append(("max_instructions", "must be a whole number >= 1"))
+        return found
 
     def run(self, ctx: GradingContext) -> CheckResult:
         spec = self.spec
@@ -51,8 +92,10 @@ class BytecodeCheck(Check):
         require = [opcodes.resolve(n) for n in opts.get("require", [])]
         forbid = [opcodes.resolve(n) for n in opts.get("forbid", [])]
         target, code, failure = code_or_failure(spec, ctx)
-        if failure is not None or code is None:
-            return failure  # type: ignore[return-value]
+        if code is None:
+            if failure is None:  # an invariant, kept under python -O
+                raise RuntimeError("expected failure is not None")
+            return failure
 
         stream = list(opcodes.own_instructions(code))
         missing = [m.name for m in require if not any(m.matches(i, c) for i, c in stream)]

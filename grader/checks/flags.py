@@ -7,10 +7,14 @@ Options (each ``true`` or ``false``): ``generator``, ``coroutine``,
 from __future__ import annotations
 
 import inspect
+from typing import TYPE_CHECKING
 
 from grader import messages
-from grader.checks.base import Check, CheckResult, GradingContext
+from grader.checks.base import Check, CheckResult, Found, GradingContext
 from grader.checks.common import code_or_failure, result
+
+if TYPE_CHECKING:
+    from questions.format import CheckOptions
 
 FLAGS: dict[str, tuple[int, str]] = {
     # option -> (co_flags bit, words for a student)
@@ -23,6 +27,13 @@ FLAGS: dict[str, tuple[int, str]] = {
 
 class FlagsCheck(Check):
     kind = "flags"
+    option_keys = frozenset(FLAGS)
+
+    @classmethod
+    def validate(cls, check: CheckOptions) -> Found:
+        return [
+            (k, "must be true or false") for k, v in check.options.items() if type(v) is not bool
+        ]
 
     def run(self, ctx: GradingContext) -> CheckResult:
         spec = self.spec
@@ -30,8 +41,10 @@ class FlagsCheck(Check):
         if unknown:
             raise ValueError(f"unknown flags option(s): {', '.join(sorted(unknown))}")
         target, code, failure = code_or_failure(spec, ctx)
-        if failure is not None or code is None:
-            return failure  # type: ignore[return-value]
+        if code is None:
+            if failure is None:  # an invariant, kept under python -O
+                raise RuntimeError("expected failure is not None")
+            return failure
         details = {name: bool(code.co_flags & bit) for name, (bit, _) in FLAGS.items()}
         for option, wanted in spec.options.items():
             if details[option] != bool(wanted):

@@ -1,6 +1,6 @@
 """``kind = "performance"``: is the submission fast enough compared with a baseline?
 
-Options (validated by ``questions.format``)::
+Options (validated here, by ``PerformanceCheck.validate``, when a package is loaded)::
 
     baseline = "reference"        # or "file.py:function", a visible slow version
     inputs = "perf_input"         # def perf_input(n, rng) -> tuple of arguments (cases.py)
@@ -48,12 +48,15 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader import messages
-from grader.checks.base import Check, CheckResult, GradingContext
-from grader.checks.common import result, target_of
+from grader.checks.base import Check, CheckResult, Found, GradingContext
+from grader.checks.common import is_number, result, target_of
 from grader.sandbox.api import Limits, Outcome, RunResult
+
+if TYPE_CHECKING:
+    from questions.format import CheckOptions
 
 PERF_TASK = "grader.harness.perf:main"
 TIMED_SECONDS = 0.05  # CPU per run's timed part
@@ -80,6 +83,7 @@ _GROWTH: dict[str, Any] = {
     "linearithmic": lambda n: n * math.log(max(n, 2)),
     "quadratic": lambda n: float(n) ** 2,
 }
+GROWTH_CLASSES = tuple(_GROWTH)
 _GROWTH_WORDS = {
     "constant": "a constant",
     "logarithmic": "log n",
@@ -177,7 +181,7 @@ class Timer:
 
 
 class Step(enum.Enum):
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a verdict, not a password
     FAIL = "fail"
     MORE = "more"  # measure another round
 
@@ -232,12 +236,67 @@ def _speed_words(ratio: float) -> str:
 
 class PerformanceCheck(Check):
     kind = "performance"
+    option_keys = frozenset(
+        {"baseline", "inputs", "sizes", "faster_by", "slower_by_at_most", "growth"}
+    )
+    needs_an_option = False  # says below which ones it needs
     uses_sandbox = True
+
+    @classmethod
+    def validate(cls, check: CheckOptions) -> Found:
+        # Here, not at the top: the analyses beside this kind also run on older Pythons.
+        from questions.format import IDENTIFIER, QUESTION_FILE
+        from questions.format.collect import top_level_functions
+
+        o = check.options
+        found: Found = []
+        base = o.get("baseline", "reference")
+        if not isinstance(base, str):
+            found.append(("baseline", 'must be "reference" or "file.py:function"'))
+        elif base != "reference":
+            fname, _, fn = base.partition(":")
+            path = check.folder / fname
+            if not fname.endswith(".py") or not IDENTIFIER.match(fn or "-"):
+                found.append(("baseline", 'must be "reference" or "file.py:function"'))
+            elif not path.is_file() or "/" in fname:
+                found.append(("baseline", f"file '{fname}' does not exist beside {QUESTION_FILE}"))
+            elif fn not in top_level_functions(path.read_text(encoding="utf-8")):
+                found.append(("baseline", f"{fname} does not define {fn}"))
+        inputs = o.get("inputs")
+        if "inputs" not in o:
+            found.append(
+                ("inputs", "is required (a function perf_input(n, rng) in the cases file)")
+            )
+        elif not isinstance(inputs, str) or not IDENTIFIER.match(inputs):
+            found.append(("inputs", "must be a function name"))
+        elif check.cases is None:
+            found.append(("inputs", "needs a cases file: set code.cases"))
+        elif check.case_names is not None and inputs not in check.case_names:
+            found.append(("inputs", f"{check.cases} does not define {inputs}(n, rng)"))
+        sizes = o.get("sizes")
+        if (
+            not isinstance(sizes, list)
+            or not sizes
+            or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes)
+        ):
+            found.append(("sizes", "must be a non-empty list of positive whole numbers"))
+        if "faster_by" in o and "slower_by_at_most" in o:
+            found.append(("faster_by", "give faster_by or slower_by_at_most, not both"))
+        for k in ("faster_by", "slower_by_at_most"):
+            if k in o and (not is_number(o[k]) or o[k] <= 0):
+                found.append((k, "must be a positive number"))
+        if not any(k in o for k in ("faster_by", "slower_by_at_most", "growth")):
+            found.append(("", "needs faster_by, slower_by_at_most or growth"))
+        if "growth" in o and o["growth"] not in GROWTH_CLASSES:
+            found.append(("growth", f"must be one of {', '.join(GROWTH_CLASSES)}"))
+        return found
 
     def run(self, ctx: GradingContext) -> CheckResult:
         spec = self.spec
         opts: dict[str, Any] = dict(spec.options)
         code = ctx.question.code
+        if code is None:
+            raise ValueError("a performance check needs a code question")
         target = target_of(spec, ctx)
         sizes = sorted({int(n) for n in opts["sizes"]})
         growth = opts.get("growth")
@@ -245,9 +304,7 @@ class PerformanceCheck(Check):
             raise ValueError("growth needs at least two sizes")
         if not code.cases_source:
             raise ValueError("a performance check needs the question's cases file")
-        limits = getattr(ctx, "limits", None) or Limits(
-            cpu_seconds=code.cpu_seconds, memory_mb=code.memory_mb
-        )
+        limits = ctx.limits or Limits(cpu_seconds=code.cpu_seconds, memory_mb=code.memory_mb)
         # CPU time is what is limited and measured; a busy machine stretches wall time,
         # and a wall-clock kill there must not read as the student's slowness.
         limits = dataclasses.replace(

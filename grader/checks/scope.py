@@ -13,9 +13,14 @@ the names CPython itself assigned, not anything the submission can report.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from grader import messages
-from grader.checks.base import Check, CheckResult, GradingContext
-from grader.checks.common import code_or_failure, result
+from grader.checks.base import Check, CheckResult, Found, GradingContext
+from grader.checks.common import code_or_failure, is_str_list, result
+
+if TYPE_CHECKING:
+    from questions.format import CheckOptions
 
 FIELDS: dict[str, tuple[str, str]] = {
     # option -> (code attribute, words for a student)
@@ -32,12 +37,21 @@ def _shown(names: set[str]) -> str:
 
 class ScopeCheck(Check):
     kind = "scope"
+    option_keys = frozenset(FIELDS)
+
+    @classmethod
+    def validate(cls, check: CheckOptions) -> Found:
+        return [
+            (k, "must be a list of names") for k, v in check.options.items() if not is_str_list(v)
+        ]
 
     def run(self, ctx: GradingContext) -> CheckResult:
         spec = self.spec
         target, code, failure = code_or_failure(spec, ctx)
-        if failure is not None or code is None:
-            return failure  # type: ignore[return-value]
+        if code is None:
+            if failure is None:  # an invariant, kept under python -O
+                raise RuntimeError("expected failure is not None")
+            return failure
         details: dict[str, list[str]] = {}
         for option, (attr, words) in FIELDS.items():
             if option not in spec.options:

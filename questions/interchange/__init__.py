@@ -4,7 +4,7 @@ A pure library (no Django, no grader): ``convert_file`` reads a file into drafts
 ``write_bank`` writes them as question packages (docs/question-format.md), and
 ``export_bank`` writes a bank folder back as Moodle XML. Validation and the
 reference self-check of what was written are the bank's own
-(``questions.bankcheck``); the commands (``python -m grader import``,
+(``grader.bankcheck``); the commands (``python -m grader import``,
 ``manage.py import_bank``) run them after writing.
 
 Nothing is dropped silently: every question that could not be carried over

@@ -168,7 +168,8 @@ def _essay(root: ET.Element, q: Question, bank: Path, report: ExportReport) -> N
 
 
 def _code(root: ET.Element, q: Question, bank: Path, report: ExportReport) -> bool:
-    assert q.code is not None
+    if q.code is None:  # an invariant, kept under python -O
+        raise RuntimeError("expected q.code is not None")
     found = coderunner.read_package(Path(q.path)) if q.code.cases == "cases.py" else None
     if found is None or q.code.checks:
         why = (

@@ -2,7 +2,7 @@
 
 ``sync_bank(path)`` runs in three stages and writes nothing unless all of them pass:
 
-1. **Validate** every package with ``questions.format.load_question`` (every problem of
+1. **Validate** every package with ``grader.bankcheck.load_question`` (every problem of
    every package, all at once), then check statically that each code question's reference defines
    every ``entry`` name and every check ``target`` (``make_counter.c`` included), so a
    check naming a missing function is reported against its own key, not as a vague
@@ -15,7 +15,7 @@
    are never modified or deleted, so attempts keep the version they were given); a
    question that left the bank is marked retired, not deleted.
 
-Stages 1 and 2 live in ``questions.bankcheck`` (no Django), so tools without a
+Stages 1 and 2 live in ``grader.bankcheck`` (no Django), so tools without a
 database run the same rules. A problem is a ``questions.format.Problem`` (file, key,
 reason) whatever the stage.
 """
@@ -29,8 +29,8 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.db.models import Max
 
-from questions import bankcheck
-from questions.bankcheck import (  # noqa: F401 - part of this module's interface
+from grader import bankcheck
+from grader.bankcheck import (  # noqa: F401 - part of this module's interface
     BANK_MARKER,
     VARIANT_CHECK_SEEDS,
     SandboxRun,

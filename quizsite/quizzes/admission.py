@@ -46,4 +46,4 @@ def start_wait(request: HttpRequest) -> int:
     )
     if usage is None:
         return 0
-    return line_wait(int(usage["count"]), per_second, random.random())
+    return line_wait(int(usage["count"]), per_second, random.random())  # noqa: S311 - jitter, not a secret

@@ -377,7 +377,8 @@ def describe_words(value: int) -> str:
 
 def describe(measurement: Measurement) -> str:
     if measurement.is_pdf:
-        assert measurement.pages is not None
+        if measurement.pages is None:  # an invariant, kept under python -O
+            raise RuntimeError("expected measurement.pages is not None")
         if measurement.pages == 0:
             # Staff should look: nothing on any page could be measured.
             return "0 pages of text (image-only or scanned PDF?)"
@@ -391,7 +392,8 @@ def describe(measurement: Measurement) -> str:
 def check_length(measurement: Measurement, limit: LengthLimit) -> tuple[bool, str]:
     """(within the limit?, a sentence such as "1.5 pages (limit: 0.5 page)")."""
     if measurement.is_pdf:
-        assert measurement.pages is not None
+        if measurement.pages is None:  # an invariant, kept under python -O
+            raise RuntimeError("expected measurement.pages is not None")
         if limit.max_pages is None:
             return True, describe(measurement)
         cap = float(limit.max_pages)

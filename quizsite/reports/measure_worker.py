@@ -69,7 +69,7 @@ def main(argv: list[str]) -> int:
         answer = {"outcome": "unreadable", "detail": str(exc), "cause": exc.cause}
     except MemoryError:
         answer = {"outcome": "memory"}
-    except Exception as exc:  # RecursionError on deep nesting, or a bug in a parser
+    except Exception as exc:  # noqa: BLE001 - RecursionError on deep nesting, or a bug in a parser
         answer = {"outcome": "failed", "detail": exc.__class__.__name__}
     sys.stdout.write(json.dumps(answer) + "\n")
     sys.stdout.flush()

@@ -52,7 +52,7 @@ def measure_within_limits(
     # -I: no current directory, user site or PYTHON* variables; -B: write no bytecode.
     command = [sys.executable, "-I", "-B", str(WORKER), str(seconds), str(memory_mb)]
     try:
-        done = subprocess.run(
+        done = subprocess.run(  # noqa: S603 - our own worker script, no shell
             command,
             input=content,
             stdout=subprocess.PIPE,

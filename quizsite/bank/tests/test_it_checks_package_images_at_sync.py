@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from questions import images
-from questions.bankcheck import validate
 from questions.tests.format_helpers import write_question
 from questions.tests.image_helpers import GIF, SVG, png
 from quizsite.bank.models import QuestionImage
-from quizsite.bank.sync import SyncError, sync_bank
+from quizsite.bank.sync import SyncError, sync_bank, validate
 
 
 def _question(root: Path, qid: str, prompt: str, **files: bytes) -> Path:

@@ -1,6 +1,7 @@
 import pytest
 
-from questions.format import FormatError, load_question
+from grader.bankcheck import load_question
+from questions.format import FormatError
 
 TOML = """title = "Loads"
 type = "code"

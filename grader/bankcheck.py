@@ -1,15 +1,17 @@
-"""Stages 1 and 2 of importing a bank, with no Django: validate, then self-check.
+"""The rules a bank must pass before it is imported, with no Django: load, validate,
+self-check. Written once, for every way in: the bank sync (``questions.sync``),
+``python -m grader check`` (a bank or one package, ``grader.authoring``) and
+``python -m grader import``.
 
+``load_question``/``load_bank`` read packages with ``questions.format`` and have every
+check kind judge its own options (``grader.checks.validate_options``).
 ``validate(path)`` loads every package of a bank on its own (every problem of every
 package at once) and checks statically that each code question's reference defines
 every ``entry`` name and every check ``target``, and that the images a prompt shows
-are beside it, of an allowed type and size (``questions.images``). ``self_check(questions, sandbox)``
-grades each code question's reference with the grader's pipeline: it must be graded
-(not ``error``) and earn full marks, for a few seeds when the question has variants.
-
-``quizsite.bank.sync`` runs both before its database transaction; tools without a
-database (``python -m grader import``) run the same functions, so the rules are
-written once.
+are beside it, of an allowed type and size (``questions.images``).
+``self_check(questions, sandbox)`` grades each code question's reference with the
+grader's pipeline: it must be graded (not ``error``) and earn full marks (every test
+and check passed in full), for seeds 0, 1 and 2 when the question has variants.
 """
 
 from __future__ import annotations
@@ -17,28 +19,57 @@ from __future__ import annotations
 import ast
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader import pipeline
+from grader.checks import validate_options
+from questions import format as qformat
 from questions import images
-from questions.format import (
-    QUESTION_FILE,
-    FormatError,
-    Problem,
-    Question,
-    find_question_dirs,
-    load_question,
-)
+from questions.format import QUESTION_FILE, FormatError, Problem, Question, find_question_dirs
 
 log = logging.getLogger(__name__)
 
 # Seeds a question with variants is self-checked with: its reference must earn full
 # marks whatever variant a student draws; a few seeds catch most generators that
 # only work for some values.
-VARIANT_CHECK_SEEDS = (0, 1, 2)  # the same seeds as `python -m grader check`
+VARIANT_CHECK_SEEDS = (0, 1, 2)
 BANK_MARKER = "bank.toml"  # an (optionally empty) file at a bank's root
 
 SandboxRun = Callable[[str, dict[str, Any], Any], Any]
+
+
+# -------------------------------------------------------------------------- loading
+
+
+def load_question(question_dir: str | Path, qid: str | None = None) -> Question:
+    """One package, its check options judged by their kinds; raises FormatError."""
+    return qformat.load_question(question_dir, qid, checks=validate_options)
+
+
+def load_bank(bank_root: str | Path) -> list[Question]:
+    """Every package of a bank, check options judged; FormatError lists every problem."""
+    return qformat.load_bank(bank_root, checks=validate_options)
+
+
+@dataclass(frozen=True)
+class Shortfall(Problem):
+    """The reference falls short of one of its own tests or checks."""
+
+    reference: str = ""  # path of the reference file below the bank root
+    what: str = ""  # "scope 'scope-1'"
+    where: str = ""  # " (variant seed 1)"
+    feedback: str = ""
+
+    def for_author(self) -> str:
+        """The line ``python -m grader check`` prints: named by the reference file."""
+        return f"{self.reference}: {self.what} fails for the reference{self.where}: {self.feedback}"
+
+
+def author_line(problem: Problem) -> str:
+    """A problem as the command line shows it to a question's author."""
+    return problem.for_author() if isinstance(problem, Shortfall) else str(problem)
 
 
 # ------------------------------------------------------------------- stage 1: validate
@@ -133,6 +164,12 @@ def reference_problems(q: Question) -> list[Problem]:
     return problems
 
 
+def package_problems(q: Question) -> list[Problem]:
+    """What a package that parsed can still get wrong: names its reference does not
+    define, images that are missing or not allowed."""
+    return reference_problems(q) + image_problems(q)
+
+
 def image_problems(q: Question) -> list[Problem]:
     """The package's images: each one the prompt or explanation shows is beside
     question.toml, of an allowed type by its bytes, and within the size limits."""
@@ -182,7 +219,7 @@ def validate(path: str | Path) -> tuple[list[Question], list[Problem]]:
         except FormatError as e:
             problems.extend(e.problems)
             continue
-        own = reference_problems(q) + image_problems(q)
+        own = package_problems(q)
         if own:
             problems.extend(own)
         else:
@@ -194,7 +231,8 @@ def validate(path: str | Path) -> tuple[list[Question], list[Problem]]:
 
 
 def _item_key(q: Question, name: str) -> str:
-    assert q.code is not None
+    if q.code is None:  # an invariant, kept under python -O
+        raise RuntimeError("expected q.code is not None")
     for i, t in enumerate(q.code.tests, 1):
         if t.name == name:
             return f"tests[{i}]"
@@ -206,9 +244,8 @@ def _item_key(q: Question, name: str) -> str:
 
 def check_reference(q: Question, sandbox: SandboxRun) -> list[Problem]:
     """Grade the reference against its own question; every shortfall is one problem."""
-    from grader import pipeline
-
-    assert q.code is not None
+    if q.code is None:  # an invariant, kept under python -O
+        raise RuntimeError("expected q.code is not None")
     seeds = VARIANT_CHECK_SEEDS if q.has_variants else (0,)
     problems: list[Problem] = []
     for seed in seeds:
@@ -225,11 +262,16 @@ def check_reference(q: Question, sandbox: SandboxRun) -> list[Problem]:
         for check in result.checks:
             if not check.passed or check.points < check.max_points:
                 detail = check.feedback or "no feedback"
+                what = f"{check.kind} '{check.name}'"
                 problems.append(
-                    Problem(
+                    Shortfall(
                         _toml(q),
                         _item_key(q, check.name),
-                        f"the reference fails its own {check.kind} '{check.name}'{where}: {detail}",
+                        f"the reference fails its own {what}{where}: {detail}",
+                        reference=f"{q.id}/{q.code.reference}",
+                        what=what,
+                        where=where,
+                        feedback=detail,
                     )
                 )
         if result.status != "graded":
@@ -274,7 +316,24 @@ def check_folder(
     For a folder inside a bank (an import into a topic folder) the whole enclosing
     bank is validated, since ids are paths from its root. ``only`` limits the
     self-check to these ids, relative to ``path`` (the questions an import wrote).
+    Returns the ids self-checked and every problem.
     """
+    chosen, problems = _chosen(path, only)
+    checked, failed = self_check(chosen, sandbox)
+    return checked, problems + failed
+
+
+def check_bank(path: str | Path, sandbox: SandboxRun) -> tuple[list[Question], list[Problem]]:
+    """``check_folder`` for ``python -m grader check``: the valid questions below
+    ``path`` (self-checked or not) and every problem."""
+    chosen, problems = _chosen(path, None)
+    _, failed = self_check(chosen, sandbox)
+    return chosen, problems + failed
+
+
+def _chosen(path: str | Path, only: Iterable[str] | None) -> tuple[list[Question], list[Problem]]:
+    """The valid questions of the bank holding ``path`` below it (and among ``only``),
+    with every problem of that bank."""
     folder = Path(path).resolve()
     root = _enclosing_bank(folder) or folder
     prefix = folder.relative_to(root).as_posix() if root != folder else ""
@@ -291,5 +350,4 @@ def check_folder(
         for q in questions
         if below(q.id) is not None and (wanted is None or below(q.id) in wanted)
     ]
-    checked, failed = self_check(chosen, sandbox)
-    return checked, problems + failed
+    return chosen, problems

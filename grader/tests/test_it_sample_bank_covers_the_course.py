@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from questions.format import CHECK_KINDS, TYPES, load_bank
+from grader.checks import CHECK_KINDS
+from questions.format import TYPES, load_bank
 
-BANK = Path(__file__).resolve().parents[1] / "bank"
+BANK = Path(__file__).resolve().parents[2] / "questions" / "bank"
 TOPICS = {
     "code-objects",
     "bytecode",
