@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 
 import quizsite.grading.actions as actions
+import quizsite.grading.queues as queues
 from quizsite.grading.models import Submission
 from quizsite.grading.tests.conftest import make_version
 from quizsite.worker_health import pool_size
@@ -109,7 +110,7 @@ def worker(redis_server, broker, monkeypatch):
     def enqueue(submission_id: int, purpose: str = "answer", priority: int = 1) -> None:
         broker.send_task("grading.grade_submission", args=(submission_id,), queue=queue)
 
-    monkeypatch.setattr(actions, "enqueue", enqueue)
+    monkeypatch.setattr(queues, "enqueue", enqueue)
     proc = start_worker(queue, concurrency=2, broker_url=redis_server.url, hostname=node)
     yield proc, node
     stop_worker(proc)

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from quizsite.bank.models import QuestionVersion
-from quizsite.grading import priorities, trials
+from quizsite.grading import queues, trials
 from quizsite.grading.models import Submission
 from quizsite.grading.priorities import Priority
 
@@ -38,27 +37,8 @@ def submit_code(
         status=Submission.Status.QUEUED,
         enqueued_at=now,
     )
-    enqueue(submission.pk, purpose, priority)
+    queues.enqueue(submission.pk, purpose, priority)
     return submission
-
-
-def queue_for(purpose: str, priority: int = Priority.NORMAL) -> str | None:
-    """Trial runs have a queue (and workers) of their own: a student's code that sleeps
-    in a trial run never delays anyone's submitted answer. Answers and previews go to
-    their priority's queue (``priorities.queue_for``; None: Celery's default queue)."""
-    if purpose == Submission.Purpose.VISIBLE_TESTS:
-        return settings.GRADER_TRIAL_QUEUE
-    return priorities.queue_for(priority)
-
-
-def enqueue(submission_id: int, purpose: str, priority: int = Priority.NORMAL) -> None:
-    from quizsite.grading.tasks import grade_submission
-
-    queue = queue_for(purpose, priority)
-    if queue is None:
-        transaction.on_commit(lambda: grade_submission.delay(submission_id))
-    else:
-        transaction.on_commit(lambda: grade_submission.apply_async((submission_id,), queue=queue))
 
 
 def trial_budget_used(user, *, now: datetime) -> bool:

@@ -5,3 +5,7 @@ class GradingConfig(AppConfig):
     name = "quizsite.grading"
     label = "grading"
     verbose_name = "Grading"
+
+    def ready(self) -> None:
+        # Registers the tasks, which ``queues.enqueue`` sends by name.
+        from quizsite.grading import tasks  # noqa: F401

@@ -5,23 +5,45 @@ from __future__ import annotations
 
 import logging
 
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+
+from quizsite.grading import priorities
+from quizsite.grading.models import Submission
+from quizsite.grading.priorities import Priority
+
 log = logging.getLogger(__name__)
+
+
+def queue_for(purpose: str, priority: int = Priority.NORMAL) -> str | None:
+    """Trial runs have a queue (and workers) of their own: a student's code that sleeps
+    in a trial run never delays anyone's submitted answer. Answers and previews go to
+    their priority's queue (``priorities.queue_for``; None: Celery's default queue)."""
+    if purpose == Submission.Purpose.VISIBLE_TESTS:
+        return settings.GRADER_TRIAL_QUEUE
+    return priorities.queue_for(priority)
+
+
+def enqueue(submission_id: int, purpose: str, priority: int = Priority.NORMAL) -> None:
+    # The task by its registered name (``GradingConfig.ready`` imports the tasks): the
+    # tasks' module imports the grading service, which enqueues through here.
+    grade_submission = current_app.tasks["grading.grade_submission"]
+    queue = queue_for(purpose, priority)
+    if queue is None:
+        transaction.on_commit(lambda: grade_submission.delay(submission_id))
+    else:
+        transaction.on_commit(lambda: grade_submission.apply_async((submission_id,), queue=queue))
 
 
 def name_for(purpose: str, priority: int) -> str:
     """The queue a submission of this purpose and priority is enqueued on."""
-    from celery import current_app
-
-    from quizsite.grading.actions import queue_for
-
     return queue_for(purpose, priority) or current_app.conf.task_default_queue
 
 
 def waiting(queue: str) -> int | None:
     """Messages waiting in ``queue`` (not those a worker has taken), or None when the
     broker cannot tell (not Redis, or not answering)."""
-    from celery import current_app
-
     try:
         with current_app.connection_for_read() as conn:
             if conn.transport.driver_type != "redis":

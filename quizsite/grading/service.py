@@ -200,8 +200,6 @@ def requeue_stuck(*, now: datetime) -> int:
     on the broker is empty, or they waited far too long) or whose worker died (its
     heartbeat went stale). The claim makes a duplicate message harmless, and every
     claim counts a try, so a row that keeps losing its worker ends in ``error``."""
-    from quizsite.grading.actions import enqueue
-
     soonest = now - timedelta(seconds=settings.GRADER_LOST_AFTER_SECONDS)
     queued = Submission.objects.filter(status=Status.QUEUED, enqueued_at__lt=soonest)
     # Highest priority first: behind a backlog of thousands of regrades, a live answer
@@ -235,5 +233,5 @@ def requeue_stuck(*, now: datetime) -> int:
             found[pk] = (purpose, priority)
     Submission.objects.filter(pk__in=list(found)).update(enqueued_at=now)
     for pk, (purpose, priority) in found.items():
-        enqueue(pk, purpose, priority)
+        queues.enqueue(pk, purpose, priority)
     return len(found)
