@@ -101,10 +101,10 @@ def _class(questions, students: int):
     """A course, a running timed quiz drawing one of the code questions, and
     ``students`` students with their attempt started and code answer saved."""
     from django.utils import timezone
-    from quizsite.quizzes.answers import save_answer
-    from quizsite.quizzes.attempts import start_attempt
 
     from quizsite.accounts.models import Course, Membership, User
+    from quizsite.quizzes.actions.answers import save_answer
+    from quizsite.quizzes.actions.attempts import start_attempt
     from quizsite.quizzes.models import Quiz, QuizPool
 
     now = timezone.now()
@@ -190,8 +190,8 @@ def _live_phase(attempts, rate: float) -> list[int]:
     """The students submit one after another at ``rate`` per second; returns their
     code answers' submission ids."""
     from django.utils import timezone
-    from quizsite.quizzes.attempts import submit_attempt
 
+    from quizsite.quizzes.actions.attempts import submit_attempt
     from quizsite.quizzes.models import Answer
 
     start = time.monotonic()

@@ -1,5 +1,5 @@
 """The rules a bank must pass before it is imported, with no Django: load, validate,
-self-check. Written once, for every way in: the bank sync (``questions.sync``),
+self-check. Written once, for every way in: the bank sync (``quizsite.bank.sync``),
 ``python -m grader check`` (a bank or one package, ``grader.authoring``) and
 ``python -m grader import``.
 

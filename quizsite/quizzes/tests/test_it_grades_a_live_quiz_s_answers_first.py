@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 
 from quizsite.grading.priorities import LIVE_AFTER_CUTOFF, Priority
-from quizsite.quizzes.answers import grade_try, save_answer
-from quizsite.quizzes.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.actions.answers import grade_try, save_answer
+from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.actions.regrades import regrade_answer
 from quizsite.quizzes.models import Answer, QuizPool
-from quizsite.quizzes.regrades import regrade_answer
 from quizsite.quizzes.tests.conftest import T0, position_of
 
 pytestmark = pytest.mark.django_db

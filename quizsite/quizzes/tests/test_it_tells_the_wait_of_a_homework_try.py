@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from quizsite.grading.models import Submission
-from quizsite.quizzes.answers import grade_try, save_answer
-from quizsite.quizzes.attempts import start_attempt
+from quizsite.quizzes.actions.answers import grade_try, save_answer
+from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.tests.conftest import T0, position_of
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.bankcheck import validate
 from questions.format import FormatError, load_question
-from questions.sync import validate
 from questions.tests.format_helpers import write_question
 
 ESSAY = """
