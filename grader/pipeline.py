@@ -93,10 +93,9 @@ class Result:
 
 
 def _default_sandbox() -> SandboxRun:
-    from grader import sandbox
+    from grader.sandbox import choose
 
-    run: SandboxRun = sandbox.run
-    return run
+    return choose("real")
 
 
 # -------------------------------------------------------------------- grading
