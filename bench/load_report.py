@@ -49,12 +49,16 @@ def latency_table(records: list[list[Any]], until: float) -> list[str]:
     return lines
 
 
-def lost_answers(acked: list[list[Any]], attempt_ids: list[int]) -> tuple[int, int, int]:
+def lost_answers(
+    acked: list[list[Any]], attempt_ids: list[int], unanswered: list[list[Any]] = ()
+) -> tuple[int, int, int]:
     """(acknowledged saves missing or different in the database, saves checked,
     revisions the history's thinning may have removed). The database must hold, for
-    every answer, the last value acknowledged as its current value, and every
-    acknowledged revision the thinning has not looked at yet (``history``: it looks
-    every ``THIN_EVERY`` revisions and keeps the last of each slot of time)."""
+    every answer, the last value acknowledged as its current value (or a value the
+    student sent after it whose reply never came: the server stored it, the client
+    timed out), and every acknowledged revision the thinning has not looked at yet
+    (``history``: it looks every ``THIN_EVERY`` revisions and keeps the last of each
+    slot of time)."""
     from quizsite.quizzes.history import THIN_EVERY
     from quizsite.quizzes.models import Answer, AnswerRevision
 
@@ -81,6 +85,9 @@ def lost_answers(acked: list[list[Any]], attempt_ids: list[int]) -> tuple[int, i
     sent: dict[tuple[int, int], dict[int, str]] = defaultdict(dict)
     for aid, pos, rev, value in acked:
         sent[(aid, pos)][rev] = value
+    unacknowledged: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for aid, pos, value in unanswered:
+        unacknowledged[(aid, pos)].add(value)
     lost = checked = thinned = 0
     for key, revisions in sent.items():
         last_look = (current.get(key, (0, None))[0] // THIN_EVERY) * THIN_EVERY
@@ -92,7 +99,9 @@ def lost_answers(acked: list[list[Any]], attempt_ids: list[int]) -> tuple[int, i
             elif held != value:
                 lost += 1
         last = max(revisions)
-        if current.get(key) != (last, revisions[last]):
+        rev, value = current.get(key, (0, None))
+        later = rev > last and value in unacknowledged[key]
+        if (rev, value) != (last, revisions[last]) and not later:
             lost += 1  # the current value is not the last acknowledged one
     return lost, checked, thinned
 

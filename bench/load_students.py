@@ -40,6 +40,9 @@ PLAN = json.loads(open(os.environ["QUIZ_LOAD_PLAN"]).read())
 _next_student = itertools.count()
 RECORDS: list[tuple[str, float, float, int]] = []  # (kind, began (epoch), seconds, status)
 ACKED: list[tuple[int, int, int, str]] = []  # (attempt, position, revision, value)
+# Saves sent whose reply never came (a timeout, a dropped connection): the server may
+# still have stored them, after the last acknowledged one. (attempt, position, value)
+UNANSWERED: list[tuple[int, int, str]] = []
 ATTEMPTS: dict[int, int] = {}  # user id -> attempt id
 GRADED: list[tuple[int, float, float]] = []  # (attempt, submitted at (epoch), seconds)
 ERRORS: dict[str, int] = {}
@@ -246,6 +249,7 @@ def _write_out(environment, **_kwargs) -> None:
             {
                 "records": RECORDS,
                 "acked": ACKED,
+                "unanswered": UNANSWERED,
                 "attempts": ATTEMPTS,
                 "graded": GRADED,
                 "errors": ERRORS,

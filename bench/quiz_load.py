@@ -227,10 +227,12 @@ def main() -> int:
         stop(server)
 
     attempt_ids = list(attempts.values())
-    lost, checked, thinned = lost_answers(out["acked"], attempt_ids)
+    lost, checked, thinned = lost_answers(out["acked"], attempt_ids, out["unanswered"])
     server_grading, waiting, failed = grading_times(attempt_ids) if submit else ([], 0, 0)
     expired, expiry_seconds = (0, 0.0) if submit else expire_everyone()
-    lost_after = lost_answers(out["acked"], attempt_ids)[0] if not submit else lost
+    lost_after = (
+        lost_answers(out["acked"], attempt_ids, out["unanswered"])[0] if not submit else lost
+    )
     records = out["records"]
     end = spike_end(records)
     print()
