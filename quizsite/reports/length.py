@@ -385,6 +385,7 @@ def describe(measurement: Measurement) -> str:
             # Measured from images or drawings alone: staff should look.
             return f"{describe_pages(measurement.pages)} (no text: image-only or scanned PDF?)"
         return describe_pages(measurement.pages)
+    assert measurement.words is not None
     return describe_words(measurement.words)
 
 
@@ -401,5 +402,6 @@ def check_length(measurement: Measurement, limit: LengthLimit) -> tuple[bool, st
     cap_words = limit.word_limit
     if cap_words is None:
         return True, describe(measurement)
+    assert measurement.words is not None
     ok = measurement.words <= cap_words
     return ok, f"{describe(measurement)} (limit: {describe_words(cap_words)})"
