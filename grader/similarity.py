@@ -39,7 +39,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 K = 8  # tokens per k-gram (the noise threshold: shorter matches are ignored)
 W = 4  # winnowing window: matches of K + W - 1 = 11 tokens are always found
@@ -85,10 +85,14 @@ class Fingerprints:
         return len(self.hashes)
 
 
+# What the caller names its sources by (answer ids, say); pairs name them the same way.
+Key = TypeVar("Key", bound=Hashable)
+
+
 @dataclass(frozen=True)
-class Pair:
-    a: Hashable
-    b: Hashable
+class Pair(Generic[Key]):
+    a: Key
+    b: Key
     score: float  # shared / the smaller answer's fingerprints, 0..1
     shared: int
     share_a: float  # shared / a's fingerprints
@@ -96,12 +100,12 @@ class Pair:
 
 
 @dataclass
-class Comparison:
+class Comparison(Generic[Key]):
     """The ranked pairs of a run, best first, and what could not be read fully."""
 
-    pairs: list[Pair]
-    truncated: list[Hashable] = field(default_factory=list)
-    too_short: list[Hashable] = field(default_factory=list)
+    pairs: list[Pair[Key]]
+    truncated: list[Key] = field(default_factory=list)
+    too_short: list[Key] = field(default_factory=list)
     compared: int = 0
 
 
@@ -188,7 +192,7 @@ def fingerprint(source: str, exclude: frozenset[int] | set[int] = frozenset()) -
     )
 
 
-def _pair(a: Hashable, b: Hashable, fa: set[int], fb: set[int], shared: int) -> Pair:
+def _pair(a: Key, b: Key, fa: set[int], fb: set[int], shared: int) -> Pair[Key]:
     la, lb = len(fa), len(fb)
     return Pair(
         a=a,
@@ -201,17 +205,17 @@ def _pair(a: Hashable, b: Hashable, fa: set[int], fb: set[int], shared: int) -> 
 
 
 def compare(
-    sources: Mapping[Hashable, str],
+    sources: Mapping[Key, str],
     *,
     starter: str = "",
     reference: str = "",
-    only_with: set[Hashable] | None = None,
+    only_with: set[Key] | None = None,
     limit: int = 200,
     min_score: float = 0.0,
     common_share: float = COMMON_SHARE,
     progress: Callable[[int, int], None] | None = None,
     max_seconds: float = MAX_SECONDS,
-) -> Comparison:
+) -> Comparison[Key]:
     """Rank the pairs of ``sources`` (id -> source) by similarity, best first.
 
     ``only_with``: when given, only pairs with at least one member in it are ranked
@@ -228,8 +232,8 @@ def compare(
 
     ids = list(sources)[:MAX_DOCUMENTS]
     exclude = all_kgrams(starter) | all_kgrams(reference)
-    prints: dict[Hashable, set[int]] = {}
-    result = Comparison(pairs=[], compared=len(ids))
+    prints: dict[Key, set[int]] = {}
+    result: Comparison[Key] = Comparison(pairs=[], compared=len(ids))
     for n, key in enumerate(ids, 1):
         fp = fingerprint(sources[key], exclude)
         if fp.truncated:
@@ -242,7 +246,7 @@ def compare(
             progress(n, len(ids))
         check_budget()
 
-    holders: dict[int, list[Hashable]] = defaultdict(list)
+    holders: dict[int, list[Key]] = defaultdict(list)
     for key, hashes in prints.items():
         for h in hashes:
             holders[h].append(key)
@@ -252,7 +256,7 @@ def compare(
         prints = {k: v - common for k, v in prints.items()}
         prints = {k: v for k, v in prints.items() if len(v) >= MIN_FINGERPRINTS}
 
-    counts: dict[tuple[Hashable, Hashable], int] = defaultdict(int)
+    counts: dict[tuple[Key, Key], int] = defaultdict(int)
     order = {key: i for i, key in enumerate(ids)}
     for h, keys in holders.items():
         if h in common:

@@ -6,7 +6,7 @@ from quizsite.accounts.models import Course, CourseGroup, Membership, User
 
 @admin.register(User)
 class QuizsiteUserAdmin(UserAdmin):
-    fieldsets = UserAdmin.fieldsets + (("Preferences", {"fields": ("timezone",)}),)
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Preferences", {"fields": ("timezone",)}))
 
 
 class MembershipInline(admin.TabularInline):

@@ -30,7 +30,7 @@ def read_rows(
     unknown = [c for c in header if c not in required + optional]
     if unknown and not allow_extra:
         errors.append(f"line 1: unknown column(s) {', '.join(unknown)}")
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     for raw in reader:
         # The reader's own count: DictReader drops empty lines, so counting rows would
         # blame the wrong line after a blank one.

@@ -8,11 +8,12 @@ from quizsite.accounts import access, throttle
 from quizsite.accounts import messages as refusals
 from quizsite.accounts.forms import PasswordResetForm, RosterUploadForm
 from quizsite.accounts.models import Membership
+from quizsite.accounts.requests import AuthenticatedRequest
 from quizsite.accounts.roster import import_roster
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(user=request.user)
         .select_related("course")
@@ -26,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def roster(request: HttpRequest, course_code: str) -> HttpResponse:
+def roster(request: AuthenticatedRequest, course_code: str) -> HttpResponse:
     course = access.course_for_staff(request.user, course_code)
     form = RosterUploadForm()
     errors: list[str] = []

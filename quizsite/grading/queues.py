@@ -8,6 +8,7 @@ import logging
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
+from kombu.transport.redis import Channel as RedisChannel
 
 from quizsite.grading import priorities
 from quizsite.grading.models import Submission
@@ -49,8 +50,12 @@ def waiting(queue: str) -> int | None:
             if conn.transport.driver_type != "redis":
                 return None
             channel = conn.default_channel
-            # kombu keeps one Redis list per priority step of a queue.
-            names = {channel._q_for_pri(queue, pri) for pri in channel.priority_steps}
+            if not isinstance(channel, RedisChannel):
+                return None
+            # kombu keeps one Redis list per priority step of a queue, named by its
+            # channel's _q_for_pri (not in kombu's type stubs).
+            steps = channel.priority_steps
+            names = {channel._q_for_pri(queue, pri) for pri in steps}  # type: ignore[attr-defined]
             return sum(int(channel.client.llen(name)) for name in names)
     except Exception:  # the broker is down: the caller falls back to waiting longer
         log.warning("could not read the length of queue %s", queue, exc_info=True)

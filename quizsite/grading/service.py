@@ -221,7 +221,10 @@ def requeue_stuck(*, now: datetime) -> int:
             # double it. A loss smaller than IN_FLIGHT is found once the queue is empty
             # (an empty queue always goes to the rule below).
             continue
-        if heartbeat.queued_is_lost(enqueued_at, now, broker_waiting=waiting):
+        # enqueued_at is set on every queued row (the filter above compares it).
+        if enqueued_at is not None and heartbeat.queued_is_lost(
+            enqueued_at, now, broker_waiting=waiting
+        ):
             found[pk] = (purpose, priority)
     stale = Submission.objects.filter(status=Status.RUNNING, lease_until__lt=now)
     for pk, purpose, priority in stale.order_by("priority").values_list(

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 INVALID = "Invalid request."
+
+_Field = TypeVar("_Field", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[_Field]) -> _Field:
+    """The form's own copy of its field ``name``, as the kind it was declared as, for
+    setting choices, querysets or bounds per request (``form.fields`` holds plain
+    ``Field``s as far as a type checker knows)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is not a {kind.__name__}")
+    return field
 
 
 class ErrorTextMixin:

@@ -57,7 +57,7 @@ class AttemptQuestionInline(admin.TabularInline):
     model = AttemptQuestion
     extra = 0
     can_delete = False
-    fields = ["position", "question_version", "seed", "points"]
+    fields = ("position", "question_version", "seed", "points")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -68,7 +68,7 @@ class TimeAdditionInline(admin.TabularInline):
     model = TimeAddition
     extra = 0
     can_delete = False
-    readonly_fields = ["minutes", "added_by", "added_at"]
+    readonly_fields = ("minutes", "added_by", "added_at")
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -117,9 +117,9 @@ class AttemptAdmin(admin.ModelAdmin):
 class AnswerAdmin(admin.ModelAdmin):
     list_display = ["attempt_question", "revision", "saved_at", "grading_status", "points"]
     list_filter = ["grading_status"]
-    readonly_fields = ["attempt_question", "value", "saved_at", "revision", "submission", "tries"]
+    readonly_fields = ("attempt_question", "value", "saved_at", "revision", "submission", "tries")
     # Staff may set points and status by hand, e.g. after a grading failure.
-    fields = readonly_fields + ["points", "feedback"]
+    fields = (*readonly_fields, "points", "feedback")
 
     def save_model(self, request, obj, form, change) -> None:
         if "feedback" in form.changed_data:

@@ -23,7 +23,7 @@ from quizsite.quizzes.models import (
 )
 from quizsite.quizzes.visibility import question_feedback, results_visible
 
-_STATUS_MESSAGES = {
+_STATUS_MESSAGES: dict[str, str] = {
     GradingStatus.FAILED: messages.GRADING_FAILED,
     GradingStatus.HAND: messages.AWAITING_HAND_GRADING,
 }
@@ -177,7 +177,7 @@ def _staff_entry(attempt: Attempt, aq: AttemptQuestion, question) -> dict[str, A
         "answer_id": answer.pk,
         "graded_by": answer.graded_by.get_username() if answer.graded_by else "",
         "graded_by_hand_at": answer.graded_by_hand_at,  # for the staff page only
-        "regraded_with": aq.graded_with.number if aq.graded_with_id else None,
+        "regraded_with": aq.graded_with.number if aq.graded_with else None,
         "regraded_by": aq.regraded_by.get_username() if aq.regraded_by else "",
         "regraded_at": aq.regraded_at,
         "can_set_points": submitted,

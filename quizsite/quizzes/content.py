@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from questions import format as qformat
-from quizsite.bank.models import QuestionVersion
+from quizsite.bank.models import Question, QuestionVersion
 from quizsite.bank.rendering import inline_html, option_order, render_markdown
 from quizsite.bank.versions import load_version
 from quizsite.quizzes import messages
@@ -33,6 +33,14 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
+def current_version(question: Question) -> QuestionVersion:
+    """The question's current version, for a question found with one (a draw, a
+    preview: their queries ask for ``current__isnull=False``)."""
+    if question.current is None:
+        raise ValueError(f"question {question.pk} has no current version")
+    return question.current
 
 
 def parsed(version: QuestionVersion) -> qformat.Question:

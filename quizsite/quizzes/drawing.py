@@ -48,6 +48,6 @@ def draw_questions(quiz: Quiz, user, number: int) -> list[tuple[Question, float,
         rng.shuffle(drawn)
     result = []
     for q, points in drawn:
-        own = content.parsed(q.current).points
+        own = content.parsed(content.current_version(q)).points
         result.append((q, float(points if points is not None else own), rng.randrange(2**31)))
     return result

@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest
 
 from quizsite.accounts.forms import WallClockField, in_zone, wall_clock
-from quizsite.accounts.models import Course
-from quizsite.lib.forms import ErrorTextMixin
+from quizsite.accounts.models import Course, CourseGroup
+from quizsite.lib.forms import ErrorTextMixin, field_of
 from quizsite.quizzes import access_rules, messages, timing
 from quizsite.quizzes.models import Quiz
 
@@ -225,7 +226,7 @@ class QuizForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.course = course
         self.fields["opens_local"].help_text = f"In the course's time zone ({course.timezone})."
-        self.fields["attempts_allowed"].min_value = 1
+        field_of(self, "attempts_allowed", forms.IntegerField).min_value = 1
         # A post that leaves it out (a script written before it existed) keeps the
         # quiz's setting, or the default for a new quiz.
         self.fields["show_answers"].required = False
@@ -248,7 +249,8 @@ class QuizForm(forms.ModelForm):
         return clean_networks(self.cleaned_data.get("allowed_networks", ""))
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         opens = in_zone(data.get("opens_local"), self.course.tz)
         closes = in_zone(data.get("closes_local"), self.course.tz)
         if opens and closes and closes <= opens:
@@ -272,7 +274,8 @@ class QuizForm(forms.ModelForm):
         # constraint check would repeat it without the field's name.
         if self.errors:
             return
-        super()._post_clean()
+        # django-stubs leave out this private hook of BaseModelForm, which Django has.
+        super()._post_clean()  # type: ignore[misc]
 
 
 class PoolForm(forms.Form):
@@ -296,14 +299,16 @@ class PoolForm(forms.Form):
     def __init__(self, *args, catalogue: Catalogue, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.catalogue = catalogue
-        self.fields["topic"].choices = [("", "—")] + [
+        field_of(self, "topic", forms.ChoiceField).choices = [("", "—")] + [
             (t, f"{t} ({catalogue.with_topic(t)})") for t in catalogue.topics
         ]
-        self.fields["questions"].choices = catalogue.grouped()
+        field_of(self, "questions", forms.ChoiceField).choices = catalogue.grouped()
 
     def clean(self) -> dict:
-        data = super().clean()
-        topic, listed, count = data.get("topic"), data.get("questions"), data.get("count")
+        super().clean()
+        data = self.cleaned_data
+        topic: str = data.get("topic") or ""
+        listed, count = data.get("questions"), data.get("count")
         if topic and listed:
             raise forms.ValidationError("Choose a topic or list questions, not both.")
         if not topic and not listed:
@@ -317,6 +322,12 @@ class PoolForm(forms.Form):
         return data
 
 
+def _marked_for_removal(form: forms.Form) -> bool:
+    """Whether a pool's row was ticked for removal: the test of Django's private
+    ``BaseFormSet._should_delete_form``, in a name of our own."""
+    return bool(form.cleaned_data.get(DELETION_FIELD_NAME, False))
+
+
 class BasePoolFormSet(forms.BaseFormSet):
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
@@ -326,7 +337,7 @@ class BasePoolFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         if any(self.errors):
             return
-        kept = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        kept = [f for f in self.forms if f.cleaned_data and not _marked_for_removal(f)]
         if not kept:
             raise forms.ValidationError("A quiz draws from at least one pool.")
 
@@ -336,7 +347,7 @@ PoolFormSet = forms.formset_factory(
 )
 
 
-def pool_formset(data=None, *, quiz: Quiz | None = None) -> BasePoolFormSet:
+def pool_formset(data=None, *, quiz: Quiz | None = None) -> forms.BaseFormSet[PoolForm]:
     """The quiz's pools as a formset (one empty row to add another)."""
     initial = []
     if quiz is not None and quiz.pk:
@@ -354,7 +365,7 @@ def pool_formset(data=None, *, quiz: Quiz | None = None) -> BasePoolFormSet:
     )
 
 
-def pools_from(formset: BasePoolFormSet) -> list[dict]:
+def pools_from(formset: forms.BaseFormSet[PoolForm]) -> list[dict]:
     """Plain pool specs for ``actions.quizzes.save_quiz``, in the order given."""
     return [
         {
@@ -364,7 +375,7 @@ def pools_from(formset: BasePoolFormSet) -> list[dict]:
             "points": f.cleaned_data.get("points"),
         }
         for f in formset.forms
-        if f.cleaned_data and not formset._should_delete_form(f)
+        if f.cleaned_data and not _marked_for_removal(f)
     ]
 
 
@@ -384,7 +395,9 @@ class OverrideForm(ErrorTextMixin, forms.Form):
     student = forms.CharField(
         required=False, label="Student (username)", max_length=150, strip=True
     )
-    group = forms.ModelChoiceField(queryset=None, required=False, label="or group")
+    group: forms.ModelChoiceField[CourseGroup] = forms.ModelChoiceField(
+        queryset=None, required=False, label="or group"
+    )
     # Labels given, so that an error names the field as the page does (see error_text).
     extra_minutes = forms.IntegerField(
         min_value=0, max_value=24 * 60, initial=0, required=False, label="Extra minutes"
@@ -414,7 +427,7 @@ class OverrideForm(ErrorTextMixin, forms.Form):
     def __init__(self, *args, course: Course, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.course = course
-        self.fields["group"].queryset = course.groups.all()
+        field_of(self, "group", forms.ModelChoiceField).queryset = course.groups.all()
 
     def clean_allowed_networks(self) -> str:
         return clean_networks(self.cleaned_data.get("allowed_networks", ""))
@@ -422,7 +435,8 @@ class OverrideForm(ErrorTextMixin, forms.Form):
     def clean(self) -> dict:
         from quizsite.accounts.models import Role, User
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         username, group = data.get("student"), data.get("group")
         if bool(username) == bool(group):
             raise forms.ValidationError("Name one student or choose one group.")

@@ -4,6 +4,8 @@ every lookup checks who asks (a 404 for anyone but the course's staff)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
@@ -23,7 +25,23 @@ from quizsite.quizzes.models import (
 NOT_FOUND = access.NOT_FOUND
 
 
-def code_questions_of(user, quiz: Quiz) -> list[Question]:
+@dataclass(frozen=True)
+class CodeQuestion:
+    """A code question of a quiz and its newest similarity run of that quiz, if any."""
+
+    question: Question
+    last_run: SimilarityRun | None
+
+    @property
+    def pk(self) -> int:
+        return self.question.pk
+
+    @property
+    def title(self) -> str:
+        return self.question.title
+
+
+def code_questions_of(user, quiz: Quiz) -> list[CodeQuestion]:
     """The code questions drawn in the quiz's attempts, for its course's staff, each
     with ``last_run``: its newest similarity run of this quiz, or None. Two queries."""
     if not access.is_staff(user, quiz.course):
@@ -37,9 +55,7 @@ def code_questions_of(user, quiz: Quiz) -> list[Question]:
         "-requested_at", "-pk"
     ):
         latest.setdefault(run.question_id, run)
-    for q in questions:
-        q.last_run = latest.get(q.pk)
-    return questions
+    return [CodeQuestion(q, latest.get(q.pk)) for q in questions]
 
 
 def similarity_run(user, quiz: Quiz, run_id: int) -> SimilarityRun:

@@ -6,6 +6,8 @@ Like every view here: authorize, parse, call one write-side function, render."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -20,6 +22,9 @@ from quizsite import clientip
 from quizsite.quizzes import activity, integrity, integrity_selectors, selectors, similarity_runs
 from quizsite.quizzes.models import Answer, SimilarityRun
 from quizsite.quizzes.view_helpers import json_login_required
+
+if TYPE_CHECKING:
+    from quizsite.quizzes.integrity_selectors import CodeQuestion
 
 
 def _who(answer: Answer, quiz_id: int) -> dict:
@@ -42,13 +47,13 @@ def similarity_page(request: HttpRequest, course_code: str, quiz_id: int) -> Htt
     questions = integrity_selectors.code_questions_of(request.user, quiz)
     by_id = {q.pk: q for q in questions}
     if request.method == "POST":
-        question = by_id.get(_int(request.POST.get("question")))
+        question = _pick(by_id, request.POST.get("question"))
         if question is None:
             flash.error(request, "Pick one of the quiz's code questions.")
         else:
             integrity.request_similarity_run(
                 quiz,
-                question,
+                question.question,
                 include_archive=request.POST.get("archive") == "yes",
                 by=request.user,
                 now=timezone.now(),
@@ -56,7 +61,7 @@ def similarity_page(request: HttpRequest, course_code: str, quiz_id: int) -> Htt
             flash.success(request, f"Comparing the answers to {question.title}.")
         target = f"?question={question.pk}" if question else ""
         return redirect(reverse("quizzes:similarity", args=[course_code, quiz.pk]) + target)
-    chosen = by_id.get(_int(request.GET.get("question"))) or (questions[0] if questions else None)
+    chosen = _pick(by_id, request.GET.get("question")) or (questions[0] if questions else None)
     run = chosen.last_run if chosen else None
     pairs = (
         integrity_selectors.similarity_pairs(run) if run and run.status == run.Status.DONE else []
@@ -153,6 +158,12 @@ def _int(value: str | None) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+def _pick(by_id: dict[int, CodeQuestion], value: str | None) -> CodeQuestion | None:
+    """The question whose id was sent, if it is one of ``by_id``."""
+    number = _int(value)
+    return by_id.get(number) if number is not None else None
 
 
 # ------------------------------------------------------------------ activity log

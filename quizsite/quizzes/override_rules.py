@@ -24,7 +24,9 @@ def pick_override(quiz: Quiz, user_id: int, overrides: list[QuizOverride]) -> Qu
     if own:
         return own[0]
     groups = [
-        o for o in overrides if o.group_id and any(m.pk == user_id for m in o.group.members.all())
+        o
+        for o in overrides
+        if o.group is not None and any(m.pk == user_id for m in o.group.members.all())
     ]
     if not groups:
         return None

@@ -103,7 +103,12 @@ def _with_titles(feedback: list[dict[str, Any]], question: qformat.Question) -> 
         return feedback
     labels = {t.name: t.label for t in question.code.tests}
     labels |= {k.name: k.label for k in question.code.checks}
-    return [{**c, "title": labels.get(c.get("name"), c.get("name"))} for c in feedback]
+    return [{**c, "title": _title(c.get("name"), labels)} for c in feedback]
+
+
+def _title(name: str | None, labels: dict[str, str]) -> str | None:
+    """A test's or check's label, else its name (None when it has none)."""
+    return labels.get(name, name) if name is not None else None
 
 
 def _answer_key(aq: AttemptQuestion) -> qformat.Question | None:
@@ -201,7 +206,7 @@ def question_previews(pks: list[int]) -> list[Preview]:
     previews = []
     for row in rows:
         try:
-            shown = content.variant(row.current, 0)
+            shown = content.variant(content.current_version(row), 0)
         except Exception:
             log.exception("no preview for question %s", row.pk)
             previews.append(Preview(row.pk, escape(PREVIEW_UNAVAILABLE), False))

@@ -218,7 +218,7 @@ def _item_row(aq: AttemptQuestion) -> statistics.ItemRow:
         title=stored.title,
         type=stored.type,
         version=key.number,
-        current_version=stored.current.number if stored.current_id else key.number,
+        current_version=stored.current.number if stored.current else key.number,
         points=aq.points,
         earned=answer.points if answer else None,
         status=answer.grading_status if answer else "",
@@ -268,6 +268,7 @@ def attempt_figures(user, quiz: Quiz) -> list[tuple[float, float]]:
             max((submitted - started).total_seconds(), 0.0) / 60 if submitted else 0.0,
         )
         for score, max_score, started, submitted in rows
+        if score is not None  # the query already leaves these out; said again for mypy
     ]
 
 
@@ -346,13 +347,15 @@ def _limit_for(quiz: Quiz, override: QuizOverride | None) -> timedelta | None:
     )
 
 
-def _entries(user, quizzes: list[Quiz], now: datetime) -> list[QuizEntry]:
+def _entries(
+    user, quizzes: list[tuple[Quiz, list[QuizOverride]]], now: datetime
+) -> list[QuizEntry]:
     attempts: dict[int, list[Attempt]] = {}
-    for a in Attempt.objects.filter(quiz__in=quizzes, user=user).order_by("number"):
+    for a in Attempt.objects.filter(quiz__in=[q for q, _ in quizzes], user=user).order_by("number"):
         attempts.setdefault(a.quiz_id, []).append(a)
     entries = []
-    for quiz in quizzes:
-        override = pick_override(quiz, user.pk, list(quiz.student_overrides))
+    for quiz, overrides in quizzes:
+        override = pick_override(quiz, user.pk, overrides)
         opens, closes = timing.effective_window(quiz, override)
         entries.append(
             QuizEntry(
@@ -368,18 +371,21 @@ def _entries(user, quizzes: list[Quiz], now: datetime) -> list[QuizEntry]:
     return entries
 
 
-def _quizzes_with_overrides(user, quizzes: QuerySet[Quiz]) -> list[Quiz]:
+def _quizzes_with_overrides(user, quizzes: QuerySet[Quiz]) -> list[tuple[Quiz, list[QuizOverride]]]:
+    """Each quiz with the overrides that may apply to ``user`` (their own and their
+    groups'). Two queries."""
     mine = (
         QuizOverride.objects.filter(Q(user=user) | Q(group__members=user))
         .select_related("group")
         .prefetch_related("group__members")
         .distinct()
     )
-    return list(
-        quizzes.select_related("course").prefetch_related(
+    return [
+        (quiz, list(quiz.student_overrides))
+        for quiz in quizzes.select_related("course").prefetch_related(
             Prefetch("overrides", queryset=mine, to_attr="student_overrides")
         )
-    )
+    ]
 
 
 def dashboard_for(user, course: Course, now: datetime) -> dict:
@@ -448,7 +454,28 @@ def access_rules_for(quiz: Quiz, user) -> access_rules.Rules:
     )
 
 
-def drawable_questions(user, quiz: Quiz) -> list[Question]:
+@dataclass(frozen=True)
+class QuestionFeedback:
+    """A question a quiz may draw and the feedback chosen for it in that quiz."""
+
+    question: Question
+    during: str
+    before_release: str
+
+    @property
+    def pk(self) -> int:
+        return self.question.pk
+
+    @property
+    def title(self) -> str:
+        return self.question.title
+
+    @property
+    def type(self) -> str:
+        return self.question.type
+
+
+def drawable_questions(user, quiz: Quiz) -> list[QuestionFeedback]:
     """Every question the quiz's pools may draw (listed, or of the pool's topic, not
     retired), for its course's staff, each with ``during`` and ``before_release`` as
     set for this quiz (the defaults otherwise). Three queries."""
@@ -462,8 +489,14 @@ def drawable_questions(user, quiz: Quiz) -> list[Question]:
             if topics & set(q.topics or []):
                 found.setdefault(q.pk, q)
     chosen = question_feedback(quiz)
-    for q in found.values():
+    rows = []
+    for q in sorted(found.values(), key=lambda q: q.title):
         row = chosen.get(q.pk)
-        q.during = row.during if row else DuringAttempt.TRIAL_RUNS
-        q.before_release = row.before_release if row else BeforeRelease.NOTHING
-    return sorted(found.values(), key=lambda q: q.title)
+        rows.append(
+            QuestionFeedback(
+                question=q,
+                during=row.during if row else DuringAttempt.TRIAL_RUNS,
+                before_release=row.before_release if row else BeforeRelease.NOTHING,
+            )
+        )
+    return rows

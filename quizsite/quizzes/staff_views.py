@@ -8,21 +8,31 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizsite.accounts.forms import wall_clock
+from quizsite.accounts.requests import AuthenticatedRequest
 from quizsite.quizzes import content, plots, presenters, selectors
 from quizsite.quizzes.actions import overrides as override_actions
 from quizsite.quizzes.actions import regrades
 from quizsite.quizzes.actions.quizzes import release_feedback, save_quiz
 from quizsite.quizzes.forms import OverrideForm, QuizForm, pool_formset, pools_from
-from quizsite.quizzes.models import FeedbackRelease, Quiz
+from quizsite.quizzes.models import FeedbackRelease, Quiz, QuizOverride
 from quizsite.quizzes.statistics import MIN_ATTEMPTS_FOR_DISCRIMINATION
 from quizsite.quizzes.view_helpers import duration_text, render_title
+
+
+def _override_for(override: QuizOverride) -> str:
+    """Whom an override is for: one student, else one group (the model's constraint)."""
+    if override.user is not None:
+        return override.user.get_username()
+    if override.group is None:
+        raise ValueError(f"override {override.pk} is for no one")
+    return f"Group: {override.group.name}"
 
 
 def _moved_text(moved: int) -> str:
@@ -31,7 +41,9 @@ def _moved_text(moved: int) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_quiz(request: HttpRequest, course_code: str, quiz_id: int | None = None) -> HttpResponse:
+def edit_quiz(
+    request: AuthenticatedRequest, course_code: str, quiz_id: int | None = None
+) -> HttpResponse:
     if quiz_id is None:
         course = selectors.course_for_staff(request.user, course_code)
         quiz = Quiz(course=course)
@@ -64,7 +76,7 @@ def edit_quiz(request: HttpRequest, course_code: str, quiz_id: int | None = None
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def overrides(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
+def overrides(request: AuthenticatedRequest, course_code: str, quiz_id: int) -> HttpResponse:
     quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
     course = quiz.course
     form = OverrideForm(request.POST or None, course=course)
@@ -90,7 +102,7 @@ def overrides(request: HttpRequest, course_code: str, quiz_id: int) -> HttpRespo
     rows = [
         {
             "override": o,
-            "who": o.user.get_username() if o.user else f"Group: {o.group.name}",
+            "who": _override_for(o),
             "opens": wall_clock(o.opens_at, tz),
             "closes": wall_clock(o.closes_at, tz),
         }
@@ -114,7 +126,7 @@ def overrides(request: HttpRequest, course_code: str, quiz_id: int) -> HttpRespo
 @login_required
 @require_POST
 def delete_override(
-    request: HttpRequest, course_code: str, quiz_id: int, override_id: int
+    request: AuthenticatedRequest, course_code: str, quiz_id: int, override_id: int
 ) -> HttpResponse:
     quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
     override = selectors.override_for_staff(request.user, quiz, override_id)
@@ -125,7 +137,7 @@ def delete_override(
 
 @login_required
 @require_POST
-def release(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
+def release(request: AuthenticatedRequest, course_code: str, quiz_id: int) -> HttpResponse:
     quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
     if quiz.feedback_release != FeedbackRelease.MANUAL:
         flash.error(request, "This quiz releases its results by itself.")
@@ -137,7 +149,7 @@ def release(request: HttpRequest, course_code: str, quiz_id: int) -> HttpRespons
 
 @login_required
 @require_GET
-def quiz_statistics(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
+def quiz_statistics(request: AuthenticatedRequest, course_code: str, quiz_id: int) -> HttpResponse:
     """How each question did over the submitted attempts (item analysis)."""
     quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
     stats = selectors.quiz_statistics(request.user, quiz)
@@ -187,13 +199,15 @@ def _statistics_plots(quiz: Quiz, stats: dict, figures: list[tuple[float, float]
 @login_required
 @require_POST
 def regrade_question(
-    request: HttpRequest, course_code: str, quiz_id: int, question_id: int
+    request: AuthenticatedRequest, course_code: str, quiz_id: int, question_id: int
 ) -> HttpResponse:
     """Regrade the submitted answers to a question with its current (corrected)
     version: without ``confirm=yes`` a preview of the effect, with it the regrade."""
     quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
     question = selectors.question_of_quiz(request.user, quiz, question_id)
     version = question.current
+    if version is None:  # question_of_quiz finds only questions with a current version
+        raise Http404(selectors.NOT_FOUND)
     statistics_url = reverse("quizzes:statistics", args=[course_code, quiz.pk])
     if request.POST.get("version") != str(version.number):
         # The bank changed between the statistics page and this click.

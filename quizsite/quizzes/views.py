@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quizsite.accounts import access
+from quizsite.accounts.requests import AuthenticatedRequest
 from quizsite.accounts.timezones import display_zone
 from quizsite.grading import estimates
 from quizsite.quizzes import admission, gate, messages, presenters, selectors
@@ -31,7 +32,7 @@ SECTIONS = (
 
 @login_required
 @require_GET
-def course(request: HttpRequest, course_code: str) -> HttpResponse:
+def course(request: AuthenticatedRequest, course_code: str) -> HttpResponse:
     the_course = selectors.course_for_member(request.user, course_code)
     now = timezone.now()
     dashboard = selectors.dashboard_for(request.user, the_course, now)
@@ -54,7 +55,7 @@ def course(request: HttpRequest, course_code: str) -> HttpResponse:
     )
 
 
-def _in_line(request: HttpRequest, quiz: Quiz, wait: int) -> HttpResponse:
+def _in_line(request: AuthenticatedRequest, quiz: Quiz, wait: int) -> HttpResponse:
     """A light page for a start the site cannot admit this second: it presses Start
     again by itself in ``wait`` seconds (the status and header say the same to a client)."""
     response = render(
@@ -77,7 +78,7 @@ def _in_line(request: HttpRequest, quiz: Quiz, wait: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def start(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
+def start(request: AuthenticatedRequest, course_code: str, quiz_id: int) -> HttpResponse:
     quiz = selectors.quiz_in_course(request.user, course_code, quiz_id)
     now = timezone.now()
     refusal = ""
@@ -118,7 +119,7 @@ def start(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt(request: AuthenticatedRequest, attempt_id: int) -> HttpResponse:
     the_attempt = selectors.attempt_for_student(request.user, attempt_id)
     now = timezone.now()
     state = attempt_view_state(the_attempt, now=now)
@@ -167,7 +168,7 @@ def _attempt_for_viewer(user, attempt_id: int) -> tuple[Attempt, bool]:
 
 @login_required
 @require_GET
-def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def results(request: AuthenticatedRequest, attempt_id: int) -> HttpResponse:
     the_attempt, viewer_is_staff = _attempt_for_viewer(request.user, attempt_id)
     now = timezone.now()
     state = with_titles(attempt_view_state(the_attempt, now=now, for_staff=viewer_is_staff))

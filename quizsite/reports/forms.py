@@ -7,6 +7,7 @@ from django import forms
 
 from quizsite.accounts.forms import CsvTextField
 from quizsite.accounts.models import Course
+from quizsite.lib.forms import field_of
 from quizsite.reports.gradebook import points_text
 from quizsite.reports.models import FORMAT_CHOICES, Milestone, ReportSubmission
 
@@ -107,7 +108,8 @@ class MilestoneForm(forms.ModelForm):
         return criteria
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         due = self._aware(data.get("due_local"))
         late = self._aware(data.get("late_until_local"))
         if due and late and late < due:
@@ -147,7 +149,9 @@ class GradeForm(forms.Form):
                 label=f"Comment on {criterion.title}", required=False, max_length=500
             )
         self.versions = {str(v.pk): v for v in versions}
-        self.fields["chosen"].choices = [("", "The rule: last on time, else last late")] + [
+        field_of(self, "chosen", forms.ChoiceField).choices = [
+            ("", "The rule: last on time, else last late")
+        ] + [
             (str(v.pk), f"v{v.version} ({'late' if v.is_late else 'on time'}, {v.length_text})")
             for v in versions
         ]

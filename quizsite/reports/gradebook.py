@@ -67,7 +67,7 @@ def _local(moment: datetime | None, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).isoformat(timespec="seconds") if moment else ""
 
 
-def _given_version(grade: Grade | None) -> int | str:
+def _given_version(grade: Grade | None) -> int | str | None:
     given = grade.graded_submission if grade else None
     return given.version if given else ""
 
@@ -88,16 +88,16 @@ def grade_rows(
             row_of[member.pk] = row
     rows = []
     for student in students:
-        row = row_of.get(student.pk)
-        graded = row.graded if row else None
-        grade = row.grade if row else None
+        found = row_of.get(student.pk)
+        graded = found.graded if found else None
+        grade = found.grade if found else None
         rows.append(
             [
                 student.get_username(),
                 student.get_full_name(),
                 student.email,
-                row.owner.team.name if row and row.owner.team else "",
-                row.status if row else MISSING,
+                found.owner.team.name if found and found.owner.team else "",
+                found.status if found else MISSING,
                 _local(graded.received_at, tz) if graded else "",
                 graded.version if graded else "",
                 _given_version(grade),

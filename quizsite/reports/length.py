@@ -386,6 +386,8 @@ def describe(measurement: Measurement) -> str:
             # Measured from images or drawings alone: staff should look.
             return f"{describe_pages(measurement.pages)} (no text: image-only or scanned PDF?)"
         return describe_pages(measurement.pages)
+    if measurement.words is None:  # an invariant, kept under python -O
+        raise RuntimeError("expected measurement.words is not None")
     return describe_words(measurement.words)
 
 
@@ -403,5 +405,7 @@ def check_length(measurement: Measurement, limit: LengthLimit) -> tuple[bool, st
     cap_words = limit.word_limit
     if cap_words is None:
         return True, describe(measurement)
+    if measurement.words is None:  # an invariant, kept under python -O
+        raise RuntimeError("expected measurement.words is not None")
     ok = measurement.words <= cap_words
     return ok, f"{describe(measurement)} (limit: {describe_words(cap_words)})"

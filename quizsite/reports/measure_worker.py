@@ -32,6 +32,8 @@ MB = 1024 * 1024
 def _load_length():
     path = Path(__file__).with_name("length.py")
     spec = importlib.util.spec_from_file_location("report_length", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up here
     spec.loader.exec_module(module)

@@ -225,7 +225,12 @@ class ReportSubmission(models.Model):
 
     @property
     def owner_label(self) -> str:
-        return self.team.name if self.team_id else self.student.get_username()
+        # A team's report, or else one student's (the form and the actions set one of them).
+        if self.team is not None:
+            return self.team.name
+        if self.student is None:
+            raise ValueError("a report is a team's or a student's")
+        return self.student.get_username()
 
     def download_name(self, *, mark_late: bool = False) -> str:
         from django.utils.text import slugify

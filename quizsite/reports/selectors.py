@@ -25,7 +25,7 @@ class Owner:
 
     @property
     def label(self) -> str:
-        return self.team.name if self.team else self.student.get_username()
+        return self.team.name if self.team else self.person.get_username()
 
     @property
     def kind(self) -> str:
@@ -33,7 +33,14 @@ class Owner:
 
     @property
     def pk(self) -> int:
-        return self.team.pk if self.team else self.student.pk
+        return self.team.pk if self.team else self.person.pk
+
+    @property
+    def person(self) -> User:
+        """The student of a one-person owner; an owner without a team always has one."""
+        if self.student is None:
+            raise ValueError("an owner is a team or a student")
+        return self.student
 
     def filter(self) -> dict:
         return {"team": self.team} if self.team else {"student": self.student}
@@ -233,12 +240,13 @@ def milestone_overview(milestone: Milestone) -> list[OverviewRow]:
             members.setdefault(tm.team_id, []).append(tm.user)
     rows = []
     for owner in owners:
+        key: tuple[int | None, int | None]
         if owner.team:
             versions = [s for s in submissions if s.team_id == owner.team.pk]
             key = (owner.team.pk, None)
         else:
-            versions = [s for s in submissions if s.student_id == owner.student.pk]
-            key = (None, owner.student.pk)
+            versions = [s for s in submissions if s.student_id == owner.person.pk]
+            key = (None, owner.person.pk)
         grade = grades.get(key)
         rows.append(
             OverviewRow(

@@ -84,6 +84,7 @@ def identify(content: bytes, filename: str, accepted: tuple[str, ...] | list[str
             f"({', '.join(_extensions_for(accepted))})."
         )
     family, real = content_family(content)
+    actual: str | None
     if family == "pdf":
         actual = "pdf"
     elif family == "text":

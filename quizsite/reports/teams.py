@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from quizsite.accounts.csvrows import read_rows
-from quizsite.accounts.models import Course, Membership, Role
+from quizsite.accounts.models import Course, Membership, Role, User
 from quizsite.reports.models import Team, TeamMembership
 
 REQUIRED_COLUMNS = ("team", "username")
@@ -36,7 +36,7 @@ def import_teams(course: Course, text: str) -> TeamsReport:
         m.user.username.lower(): m.user
         for m in Membership.objects.filter(course=course, role=Role.STUDENT).select_related("user")
     }
-    rows: list[tuple[int, str, object]] = []
+    rows: list[tuple[int, str, User]] = []
     seen: dict[str, int] = {}
     for number, values in raw_rows:
         team, username = values.get("team", ""), values.get("username", "")
@@ -54,7 +54,8 @@ def import_teams(course: Course, text: str) -> TeamsReport:
             )
         elif user is None:
             problems.append(f"{username!r} is not a student of {course.code}")
-        if problems:
+        # A missing student is always one of the problems; the second test tells mypy.
+        if problems or user is None:
             report.errors.extend(f"line {number}: {p}" for p in problems)
             continue
         seen[username.lower()] = number
@@ -66,17 +67,17 @@ def import_teams(course: Course, text: str) -> TeamsReport:
         current = {
             tm.user_id: tm for tm in TeamMembership.objects.filter(course=course).select_related()
         }
-        for _number, name, user in rows:
-            team = teams.get(name)
-            if team is None:
-                team = teams[name] = Team.objects.create(course=course, name=name)
+        for _number, name, member in rows:
+            the_team = teams.get(name)
+            if the_team is None:
+                the_team = teams[name] = Team.objects.create(course=course, name=name)
                 report.teams_created += 1
-            existing = current.get(user.pk)
+            existing = current.get(member.pk)
             if existing is None:
-                TeamMembership.objects.create(course=course, team=team, user=user)
+                TeamMembership.objects.create(course=course, team=the_team, user=member)
                 report.members_added += 1
-            elif existing.team_id != team.pk:
-                existing.team = team
+            elif existing.team_id != the_team.pk:
+                existing.team = the_team
                 existing.save(update_fields=["team"])
                 report.members_moved += 1
     return report

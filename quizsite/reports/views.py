@@ -5,12 +5,13 @@ Anyone who may not see a thing gets 404, never a hint that the id exists."""
 
 from __future__ import annotations
 
+import functools
 import tempfile
 import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as django_render
 from django.utils import timezone
@@ -19,6 +20,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from quizsite.accounts import access, csvrows
+from quizsite.accounts.models import User
+from quizsite.accounts.requests import AuthenticatedRequest
 from quizsite.accounts.timezones import display_zone
 from quizsite.reports import actions, gradebook, selectors
 from quizsite.reports import messages as report_messages
@@ -37,8 +40,16 @@ from quizsite.reports.uploads import CappedUploadHandler, declared_too_large
 # Zips are built in memory up to this size, then spill to a temporary file.
 ZIP_SPOOL_BYTES = 16 * 1024 * 1024
 
+# What the pending page says about a length that could not be trusted (by length_check).
+LENGTH_NOTES: dict[str, str] = {
+    LengthCheck.UNMEASURED: report_messages.NOT_MEASURED,
+    LengthCheck.NO_TEXT: report_messages.NO_TEXT,
+}
 
-def render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+
+def render(
+    request: AuthenticatedRequest, template: str, context: dict, status: int = 200
+) -> HttpResponse:
     # Every time on these pages is shown in one zone, named on the page.
     zone = display_zone(request.user, context["course"])
     context = {**context, "display_tz": zone, "display_tz_name": zone.key}
@@ -46,7 +57,7 @@ def render(request: HttpRequest, template: str, context: dict, status: int = 200
         return django_render(request, template, context, status=status)
 
 
-def _staff_milestone(user, course_code: str, pk: int) -> Milestone:
+def _staff_milestone(user: User, course_code: str, pk: int) -> Milestone:
     milestone = selectors.milestone_for(user, course_code, pk)
     if not access.is_staff(user, milestone.course):
         raise Http404("No such milestone.")
@@ -65,7 +76,7 @@ def limit_sentence(milestone: Milestone) -> str:
 
 
 @login_required
-def course(request: HttpRequest, course_code: str) -> HttpResponse:
+def course(request: AuthenticatedRequest, course_code: str) -> HttpResponse:
     the_course = access.course_for_member(request.user, course_code)
     is_staff = access.is_staff(request.user, the_course)
     rows = []
@@ -80,7 +91,7 @@ def course(request: HttpRequest, course_code: str) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, milestone: Milestone, **extra) -> dict:
+def _detail_context(request: AuthenticatedRequest, milestone: Milestone, **extra) -> dict:
     owner = selectors.owner_for(milestone, request.user)
     versions = list(selectors.confirmed_versions(milestone, owner)) if owner else []
     grade = selectors.grade_for(milestone, owner) if owner else None
@@ -130,12 +141,12 @@ def _grade_heading(stale: selectors.StaleGrade | None) -> str:
 
 
 @login_required
-def detail(request: HttpRequest, course_code: str, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, course_code: str, pk: int) -> HttpResponse:
     milestone = selectors.milestone_for(request.user, course_code, pk)
     return render(request, "reports/detail.html", _detail_context(request, milestone))
 
 
-def _refuse_upload(request: HttpRequest, milestone: Milestone, message: str, status: int):
+def _refuse_upload(request: AuthenticatedRequest, milestone: Milestone, message: str, status: int):
     return render(
         request,
         "reports/detail.html",
@@ -146,7 +157,7 @@ def _refuse_upload(request: HttpRequest, milestone: Milestone, message: str, sta
 
 @csrf_exempt  # checked in _upload once the size-capping handler is in place
 @login_required
-def upload(request: HttpRequest, course_code: str, pk: int) -> HttpResponse:
+def upload(request: AuthenticatedRequest, course_code: str, pk: int) -> HttpResponse:
     milestone = selectors.milestone_for(request.user, course_code, pk)
     if request.method != "POST":
         return redirect("reports:detail", course_code=course_code, pk=pk)
@@ -159,7 +170,7 @@ def upload(request: HttpRequest, course_code: str, pk: int) -> HttpResponse:
 
 
 @csrf_protect
-def _upload(request: HttpRequest, milestone: Milestone, handler: CappedUploadHandler):
+def _upload(request: AuthenticatedRequest, milestone: Milestone, handler: CappedUploadHandler):
     form = UploadForm(request.POST, request.FILES)
     if handler.exceeded:
         return _refuse_upload(request, milestone, actions.too_large_message(milestone), 413)
@@ -177,7 +188,7 @@ def _upload(request: HttpRequest, milestone: Milestone, handler: CappedUploadHan
 
 
 @login_required
-def pending(request: HttpRequest, course_code: str, pk: int, token) -> HttpResponse:
+def pending(request: AuthenticatedRequest, course_code: str, pk: int, token) -> HttpResponse:
     milestone = selectors.milestone_for(request.user, course_code, pk)
     submission = selectors.pending_for(request.user, milestone, token)
     if request.method == "POST":
@@ -205,16 +216,13 @@ def pending(request: HttpRequest, course_code: str, pk: int, token) -> HttpRespo
             "submission": submission,
             "limit": limit_sentence(milestone),
             "expires_at": submission.received_at + actions.PENDING_LIFETIME,
-            "length_note": {
-                LengthCheck.UNMEASURED: report_messages.NOT_MEASURED,
-                LengthCheck.NO_TEXT: report_messages.NO_TEXT,
-            }.get(submission.length_check, ""),
+            "length_note": LENGTH_NOTES.get(submission.length_check, ""),
         },
     )
 
 
 @login_required
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     submission = selectors.readable_submission(request.user, pk)
     return _attachment(submission)
 
@@ -234,7 +242,7 @@ def _attachment(submission: ReportSubmission) -> FileResponse:
 
 
 @login_required
-def submissions(request: HttpRequest, course_code: str, pk: int) -> HttpResponse:
+def submissions(request: AuthenticatedRequest, course_code: str, pk: int) -> HttpResponse:
     milestone = _staff_milestone(request.user, course_code, pk)
     rows = selectors.milestone_overview(milestone)
     counts = {"on_time": 0, "late": 0, "missing": 0}
@@ -259,7 +267,7 @@ def submissions(request: HttpRequest, course_code: str, pk: int) -> HttpResponse
 
 
 @login_required
-def download_all(request: HttpRequest, course_code: str, pk: int) -> FileResponse:
+def download_all(request: AuthenticatedRequest, course_code: str, pk: int) -> FileResponse:
     """The graded version of every student or team, in one zip."""
     milestone = _staff_milestone(request.user, course_code, pk)
     spool = tempfile.SpooledTemporaryFile(max_size=ZIP_SPOOL_BYTES)
@@ -275,7 +283,7 @@ def download_all(request: HttpRequest, course_code: str, pk: int) -> FileRespons
                 name = f"{stem}-{row.graded.pk}{dot}{extension}"
             used.add(name)
             with row.graded.file.open("rb") as source, archive.open(name, "w") as target:
-                for chunk in iter(lambda src=source: src.read(64 * 1024), b""):
+                for chunk in iter(functools.partial(source.read, 64 * 1024), b""):
                     target.write(chunk)
     spool.seek(0)
     response = FileResponse(
@@ -290,7 +298,7 @@ def download_all(request: HttpRequest, course_code: str, pk: int) -> FileRespons
 
 
 @login_required
-def grades_csv(request: HttpRequest, course_code: str, pk: int) -> HttpResponse:
+def grades_csv(request: AuthenticatedRequest, course_code: str, pk: int) -> HttpResponse:
     """The milestone's grades as CSV, one row per enrolled student, for the grade book."""
     milestone = _staff_milestone(request.user, course_code, pk)
     text = csvrows.write_rows(gradebook.HEADER, selectors.gradebook_rows(request.user, milestone))
@@ -304,13 +312,13 @@ def grades_csv(request: HttpRequest, course_code: str, pk: int) -> HttpResponse:
 
 @login_required
 def grade(
-    request: HttpRequest, course_code: str, pk: int, kind: str, owner_pk: int
+    request: AuthenticatedRequest, course_code: str, pk: int, kind: str, owner_pk: int
 ) -> HttpResponse:
     milestone = _staff_milestone(request.user, course_code, pk)
     owner = selectors.owner_by_key(milestone, kind, owner_pk)
     versions = list(selectors.confirmed_versions(milestone, owner))
     existing = selectors.grade_for(milestone, owner)
-    initial = {}
+    initial: dict[str, object] = {}
     if existing:
         initial = {"feedback": existing.feedback, "chosen": existing.chosen_submission_id or ""}
         for score in existing.scores.all():
@@ -355,7 +363,7 @@ def grade(
 
 @require_POST
 @login_required
-def release(request: HttpRequest, course_code: str, pk: int) -> HttpResponse:
+def release(request: AuthenticatedRequest, course_code: str, pk: int) -> HttpResponse:
     milestone = _staff_milestone(request.user, course_code, pk)
     if request.POST.get("action") == "withhold":
         actions.withhold_grades(milestone, request.user)
@@ -367,7 +375,7 @@ def release(request: HttpRequest, course_code: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, course_code: str, pk: int | None = None) -> HttpResponse:
+def edit(request: AuthenticatedRequest, course_code: str, pk: int | None = None) -> HttpResponse:
     the_course = access.course_for_staff(request.user, course_code)
     instance = get_object_or_404(Milestone, pk=pk, course=the_course) if pk else None
     form = MilestoneForm(request.POST or None, instance=instance, course=the_course)
@@ -385,7 +393,7 @@ def edit(request: HttpRequest, course_code: str, pk: int | None = None) -> HttpR
 
 
 @login_required
-def teams(request: HttpRequest, course_code: str) -> HttpResponse:
+def teams(request: AuthenticatedRequest, course_code: str) -> HttpResponse:
     the_course = access.course_for_staff(request.user, course_code)
     form = TeamsUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []

@@ -13,7 +13,7 @@ from django.db.models import DateTimeField, ExpressionWrapper, F
 
 from quizsite.accounts import access
 from quizsite.grading.priorities import priority_for
-from quizsite.quizzes import grading, messages, preparation, timing
+from quizsite.quizzes import content, grading, messages, preparation, timing
 from quizsite.quizzes.actions.homework import final_tries
 from quizsite.quizzes.actions.overrides import deadline_for
 from quizsite.quizzes.actions.scores import grade_now, store_score
@@ -67,7 +67,10 @@ def start_attempt(quiz: Quiz, user, *, now: datetime) -> Attempt:
     # Drawn before the quiz opened when it could be (preparation.py): then Start inserts only.
     drawn = preparation.prepared_draw(quiz, user, number)
     if drawn is None:
-        drawn = [(q.current_id, pts, seed) for q, pts, seed in draw_questions(quiz, user, number)]
+        drawn = [
+            (content.current_version(q).pk, pts, seed)
+            for q, pts, seed in draw_questions(quiz, user, number)
+        ]
     if not drawn:
         raise QuizError(messages.NO_QUESTIONS)
     attempt = Attempt(
@@ -206,8 +209,8 @@ def expire_due(*, now: datetime) -> int:
     for attempt in due:
         try:
             before = attempt.status
-            attempt = submit_attempt(attempt, now=now, by=SubmittedBy.TIMER)
-            if before == AttemptStatus.IN_PROGRESS and attempt.submitted_at == now:
+            submitted = submit_attempt(attempt, now=now, by=SubmittedBy.TIMER)
+            if before == AttemptStatus.IN_PROGRESS and submitted.submitted_at == now:
                 count += 1
         except Exception:
             # One broken attempt must not stop the sweep for everyone else.

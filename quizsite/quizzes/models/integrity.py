@@ -111,6 +111,11 @@ class ActivityEvent(models.Model):
     address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)  # e.g. the new browser
 
+    # Not stored: set on a timeline's events by integrity_selectors.activity_of, for
+    # the page (what the event is called, and seconds away for a return to the page).
+    label: str
+    away: float | None
+
     class Meta:
         ordering = ["attempt", "at", "pk"]
         indexes = [models.Index(fields=["attempt", "at"], name="activity_by_attempt")]
