@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from quizsite.quizzes import feedback_settings, selectors
+from quizsite.quizzes import feedback_selectors, feedback_settings, selectors
 from quizsite.quizzes.models import BeforeRelease, DuringAttempt
 
 
@@ -19,7 +19,7 @@ from quizsite.quizzes.models import BeforeRelease, DuringAttempt
 @require_http_methods(["GET", "POST"])
 def question_feedback(request: HttpRequest, course_code: str, quiz_id: int) -> HttpResponse:
     quiz = selectors.quiz_in_course(request.user, course_code, quiz_id, staff=True)
-    questions = selectors.drawable_questions(request.user, quiz)
+    questions = feedback_selectors.drawable_questions(request.user, quiz)
     if request.method == "POST":
         during_ok, before_ok = set(DuringAttempt.values), set(BeforeRelease.values)
         chosen = {}
