@@ -14,3 +14,12 @@ def exactly_one_of(first: str, second: str, *, name: str) -> models.CheckConstra
         | Q(**{f"{first}__isnull": True, f"{second}__isnull": False}),
         name=name,
     )
+
+
+def one_per(scope: str, owner: str, *, name: str) -> models.UniqueConstraint:
+    """At most one row per ``scope`` for each ``owner`` it points at, counting only the
+    rows that point at one (the partner of ``exactly_one_of``): e.g. one override per
+    quiz for a student, and one for a group."""
+    return models.UniqueConstraint(
+        fields=[scope, owner], condition=Q(**{f"{owner}__isnull": False}), name=name
+    )

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
-from quizsite.lib.constraints import exactly_one_of
+from quizsite.lib.constraints import exactly_one_of, one_per
 
 
 class ToolKey(models.Model):
@@ -160,16 +159,8 @@ class LineItem(models.Model):
     class Meta:
         constraints = [
             exactly_one_of("quiz", "milestone", name="lti_line_item_has_one_target"),
-            models.UniqueConstraint(
-                fields=["context", "quiz"],
-                condition=Q(quiz__isnull=False),
-                name="lti_one_item_per_quiz",
-            ),
-            models.UniqueConstraint(
-                fields=["context", "milestone"],
-                condition=Q(milestone__isnull=False),
-                name="lti_one_item_per_milestone",
-            ),
+            one_per("context", "quiz", name="lti_one_item_per_quiz"),
+            one_per("context", "milestone", name="lti_one_item_per_milestone"),
         ]
 
     def __str__(self) -> str:

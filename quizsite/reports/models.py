@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from quizsite.accounts.models import Course
-from quizsite.lib.constraints import exactly_one_of
+from quizsite.lib.constraints import exactly_one_of, one_per
 from quizsite.reports.length import LengthLimit
 
 FORMAT_CHOICES = [("pdf", "PDF"), ("md", "Markdown"), ("txt", "Plain text")]
@@ -273,16 +273,8 @@ class Grade(models.Model):
     class Meta:
         constraints = [
             exactly_one_of("student", "team", name="grade_has_one_owner"),
-            models.UniqueConstraint(
-                fields=["milestone", "team"],
-                condition=Q(team__isnull=False),
-                name="one_grade_per_team",
-            ),
-            models.UniqueConstraint(
-                fields=["milestone", "student"],
-                condition=Q(student__isnull=False),
-                name="one_grade_per_student",
-            ),
+            one_per("milestone", "team", name="one_grade_per_team"),
+            one_per("milestone", "student", name="one_grade_per_student"),
         ]
 
     def __str__(self) -> str:

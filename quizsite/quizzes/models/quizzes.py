@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from quizsite.lib.constraints import exactly_one_of
+from quizsite.lib.constraints import exactly_one_of, one_per
 
 
 class FeedbackRelease(models.TextChoices):
@@ -173,16 +173,8 @@ class QuizOverride(models.Model):
     class Meta:
         constraints = [
             exactly_one_of("user", "group", name="override_user_xor_group"),
-            models.UniqueConstraint(
-                fields=["quiz", "user"],
-                condition=Q(user__isnull=False),
-                name="one_override_per_user",
-            ),
-            models.UniqueConstraint(
-                fields=["quiz", "group"],
-                condition=Q(group__isnull=False),
-                name="one_override_per_group",
-            ),
+            one_per("quiz", "user", name="one_override_per_user"),
+            one_per("quiz", "group", name="one_override_per_group"),
         ]
 
     def __str__(self) -> str:
