@@ -2,7 +2,8 @@
 request for Start (with the questions drawn beforehand), the first attempt page, an
 autosave and the time-left poll, through Django's test client on PostgreSQL with
 production's settings (``DEBUG=0``, the cache on Redis). With ``--profile KIND``,
-pyinstrument's call tree of that request (the slowest of ``--repeat``).
+pyinstrument's call tree of every request of that kind but the first (which also
+pays for loading templates and modules), combined.
 
     .venv/bin/python bench/hot_paths.py [--repeat 20] [--profile page] [--queries page]
 
@@ -52,28 +53,26 @@ def main() -> int:
     Quiz.objects.filter(pk=quiz_id).update(opens_at=datetime.now(UTC) - timedelta(seconds=1))
     # (seconds, queries, CPU seconds of this process: Django's side, not PostgreSQL's)
     costs: dict[str, list[tuple[float, int, float]]] = {k: [] for k in KINDS}
-    slowest: dict[str, tuple[float, object]] = {}
+    profiler = None
     sql: dict[str, list[str]] = {}
-    profiler_cls = None
     if args.profile:
         from pyinstrument import Profiler
 
-        profiler_cls = Profiler
+        profiler = Profiler()
 
     def measure(kind: str, call, *call_args, **kwargs) -> object:
-        profiler = profiler_cls() if profiler_cls and kind == args.profile else None
+        # Started and stopped around each request; pyinstrument adds the sessions up.
+        profiling = profiler is not None and kind == args.profile and costs[kind]
         with CaptureQueriesContext(connection) as queries:
-            if profiler:
+            if profiling:
                 profiler.start()
             began, cpu = time.perf_counter(), time.process_time()
             response = call(*call_args, **kwargs)
             took = time.perf_counter() - began
             cpu = time.process_time() - cpu
-            if profiler:
+            if profiling:
                 profiler.stop()
         costs[kind].append((took, len(queries), cpu))
-        if profiler and took >= slowest.get(kind, (0.0, None))[0]:
-            slowest[kind] = (took, profiler)
         if kind == args.queries:
             sql[kind] = [q["sql"] for q in queries.captured_queries]
         return response
@@ -116,8 +115,8 @@ def main() -> int:
         print(f"\nSQL of one {kind}:")
         for line in lines:
             print(f"  {line[:300]}")
-    for kind, (took, profiler) in slowest.items():
-        print(f"\nslowest {kind} ({took * 1000:.1f} ms):")
+    if profiler is not None and args.repeat > 1:
+        print(f"\n{args.profile}, {args.repeat - 1} requests combined:")
         print(profiler.output_text(unicode=False, color=False, show_all=False))
     return 0
 

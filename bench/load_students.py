@@ -11,7 +11,8 @@ What one student does, over plain HTTP like the attempt page's script:
    type, revision and (choice questions) the options it shows;
 3. for ``duration`` seconds: autosave every ``interval`` seconds a value fitting a
    random question (an option for a choice question, text otherwise, a code-sized
-   text for code), and ask for the time left every ``poll`` seconds;
+   text for code), and, as the page does, ask for the time left once ``poll`` seconds
+   have passed without a save's reply (which carries the time left and the deadline);
 4. with ``submit``: save a code answer to the code question, POST submit, and fetch
    the results page as ``results.js`` does (after 1.5 s, then 1.3x longer, at most
    5 s) until it no longer says the code is being graded.
@@ -162,6 +163,7 @@ class Student(FastHttpUser):
         return f"{self.user_id}.{n}"
 
     def save(self, position: int, value: str) -> bool:
+        """Autosave; True when the server accepted it (its reply told the time left)."""
         kind, revision, _ = self.questions[position]
         body = json.dumps(
             {"position": position, "value": value, "revision": revision, "client": self.page}
@@ -188,7 +190,8 @@ class Student(FastHttpUser):
         stop_at = self.start_at + PLAN["duration"]
         interval, poll = PLAN["interval"], PLAN["poll"]
         next_save = time.time() + self.rng.uniform(0, interval)
-        next_poll = time.time() + self.rng.uniform(0, poll)
+        # The page polls an interval after it last heard from the server (its load).
+        next_poll = time.time() + poll
         n = 0
         while min(next_save, next_poll) < stop_at:
             if next_save <= next_poll:
@@ -196,7 +199,8 @@ class Student(FastHttpUser):
                 n += 1
                 position = self.rng.choice(sorted(self.questions))
                 kind, _, options = self.questions[position]
-                self.save(position, self.value(kind, options, n))
+                if self.save(position, self.value(kind, options, n)):
+                    next_poll = time.time() + poll
                 next_save += interval
             else:
                 gevent.sleep(max(0.0, next_poll - time.time()))

@@ -14,7 +14,8 @@ result visible on the results page.
 ``--sync``: the synchronized start. The quiz opens a few seconds after everything is
 up, every student presses Start within ``--ramp`` seconds of the opening (use
 ``--ramp 10``), autosaves every ``--interval`` seconds for ``--duration`` seconds and
-asks for the time left every ``--poll`` seconds; then saves a code answer (each
+asks for the time left once ``--poll`` seconds pass without a save's reply, as the
+page does; then saves a code answer (each
 student's quiz has one code question, without performance checks), submits, and
 waits on the results page for the grade. Before it opens, the scheduled preparation
 draws every student's questions (``quizzes.prepare_upcoming_quizzes``, run here

@@ -129,6 +129,10 @@ def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
         "message": result.message,
         "seconds_left": seconds_left,
     }
+    if result.deadline is not None:
+        # What the page compares with the deadline it knows (see time_left).
+        body["deadline"] = result.deadline.isoformat()
+        body["added_seconds"] = result.added_seconds
     if result.conflict:
         body["value"] = result.value  # the student's own answer, as saved by the other tab
     return JsonResponse(body, status=status)

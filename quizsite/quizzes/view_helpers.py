@@ -4,7 +4,7 @@ durations are written, and the login check of the pages' scripts."""
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -23,6 +23,10 @@ def render_text(text: str) -> str:
     return render_markdown(text)
 
 
+# Titles come from the bank (a few hundred per course) and each attempt page shows a
+# dozen: rendering them once per process, not once per page, took about a third of the
+# first page's time off (bench/hot_paths.py).
+@lru_cache(maxsize=4096)
 def render_title(text: str) -> SafeString:
     """A one-line title with inline Markdown (`code`, *emphasis*) as safe HTML."""
     html = str(render_markdown(text)).strip()

@@ -43,6 +43,11 @@ class SaveResult:
     # what the server holds, so the page can offer both versions.
     conflict: bool = False
     value: Any = None
+    # The attempt's deadline and staff-added time as the save found them (while it
+    # runs): the page compares them with what it knows, so a page that is saving
+    # hears of a moved deadline without polling.
+    deadline: datetime | None = None
+    added_seconds: int = 0
 
 
 def save_answer(
@@ -86,9 +91,7 @@ def save_answer(
             in_grace = now > locked.deadline
             if _changed_elsewhere(answer, value, base_revision, client):
                 _log_refused(aq, value, now, "conflict")
-                return _conflict(
-                    answer, seconds_left=timing.seconds_left(deadline=locked.deadline, now=now)
-                )
+                return _conflict(answer, locked, now=now)
             if answer.revision == 0 or answer.value != value:
                 _store(answer, value, client=client, in_grace=in_grace, now=now)
             result = SaveResult(
@@ -98,6 +101,8 @@ def save_answer(
                 saved_at=answer.saved_at,
                 message=messages.SAVED_IN_GRACE if in_grace else messages.SAVED,
                 seconds_left=timing.seconds_left(deadline=locked.deadline, now=now),
+                deadline=locked.deadline,
+                added_seconds=int(locked.added_time.total_seconds()),
             )
     if expire:
         expire_if_due(locked, now=now)
@@ -115,7 +120,7 @@ def _refused(answer: Answer, *, late: bool) -> SaveResult:
     )
 
 
-def _conflict(answer: Answer, *, seconds_left: int) -> SaveResult:
+def _conflict(answer: Answer, attempt: Attempt, *, now: datetime) -> SaveResult:
     """Another page saved first: refused, with the value it saved."""
     return SaveResult(
         accepted=False,
@@ -123,9 +128,11 @@ def _conflict(answer: Answer, *, seconds_left: int) -> SaveResult:
         revision=answer.revision,
         saved_at=answer.saved_at,
         message=messages.CHANGED_ELSEWHERE,
-        seconds_left=seconds_left,
+        seconds_left=timing.seconds_left(deadline=attempt.deadline, now=now),
         conflict=True,
         value=answer.value,
+        deadline=attempt.deadline,
+        added_seconds=int(attempt.added_time.total_seconds()),
     )
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from quizsite.quizzes import messages
-from quizsite.quizzes.actions.attempts import start_attempt, submit_attempt
+from quizsite.quizzes.actions.attempts import add_time, start_attempt, submit_attempt
 from quizsite.quizzes.models import Answer, LateSave
 from quizsite.quizzes.tests.conftest import T0
 
@@ -67,8 +67,30 @@ def test_it_saves_and_answers_with_the_revision_and_the_time_left(
         "saved_at": (STARTED + timedelta(minutes=6)).isoformat(),
         "message": messages.SAVED,
         "seconds_left": 19 * 60,
+        "deadline": attempt.deadline.isoformat(),
+        "added_seconds": 0,
     }
     assert _answer(attempt, TEXT).value == "UnboundLocalError"
+
+
+def test_it_tells_a_saving_page_of_added_time_in_the_reply(
+    attempt, student, ta, client_for
+) -> None:
+    # The page compares these with what it knows, instead of polling time_left.
+    with time_machine.travel(STARTED + timedelta(minutes=2), tick=False):
+        add_time(attempt, 3, by=ta, now=STARTED + timedelta(minutes=2))
+    response = _save(
+        client_for(student),
+        attempt,
+        {"position": TEXT, "value": "x", "revision": 0},
+        at=STARTED + timedelta(minutes=5),
+    )
+    body = response.json()
+    assert (body["deadline"], body["added_seconds"], body["seconds_left"]) == (
+        (STARTED + timedelta(minutes=28)).isoformat(),
+        180,
+        23 * 60,
+    )
 
 
 def test_it_counts_a_save_within_the_grace_period(attempt, student, client_for) -> None:

@@ -3,11 +3,13 @@
 // and two tabs on one attempt kept from overwriting each other's newer answers.
 //
 // The server is the only clock that counts. The page receives seconds_left when it
-// loads, from every autosave response and from a light poll (every
-// QUIZ_TIME_POLL_SECONDS, on focus and when the network returns), which also tells it
-// when staff moved the deadline; the browser only measures the time elapsed since
-// then (performance.now(), which is monotonic) to draw the countdown. Before
-// submitting by itself the page asks the server once more.
+// loads, from every autosave response and from a light poll (on focus, when the
+// network returns, and after QUIZ_TIME_POLL_SECONDS without a save's reply), which
+// also tells it when staff moved the deadline; the browser only measures the time
+// elapsed since then (performance.now(), which is monotonic) to draw the countdown.
+// A save's reply carries the deadline too, so a page that is saving needs no poll: a
+// class typing answers sends a third fewer requests. Before submitting by itself the
+// page asks the server once more.
 (() => {
   "use strict";
 
@@ -177,6 +179,8 @@
   const endsAtEl = document.getElementById("ends-at");
   let asking = null;
   let lastAsked = -Infinity;
+  // When the server last told this page the time left (a poll or a save's reply).
+  let lastHeard = performance.now();
   function checkTime() {
     if (!cfg.timeLeftUrl || closed) return Promise.resolve(null);
     if (asking) return asking;
@@ -187,6 +191,7 @@
         const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
         if (!response.ok) return null;
         const body = await response.json();
+        lastHeard = performance.now();
         const jumped = Math.abs(clock.sync(body.seconds_left)) > 1500;
         if (body.deadline !== known.deadline) {
           known.deadline = body.deadline;
@@ -217,6 +222,25 @@
   // (focus and visibilitychange often come together).
   function checkTimeSoon() {
     if (performance.now() - lastAsked > 2000) checkTime();
+  }
+
+  // The poll, once the server has said nothing for an interval (and the page has not
+  // asked within one: offline, it asks again an interval later, not every second);
+  // saves' replies keep a page that is saving informed.
+  function checkTimeIfQuiet() {
+    if (performance.now() - Math.max(lastHeard, lastAsked) >= cfg.pollMs) checkTime();
+  }
+
+  // A save's reply: the time left, and the deadline and added time as the server has
+  // them. A deadline or added time this page has not heard of means staff changed it:
+  // the poll says how, to tell the student; a jump in the time left alone (the page
+  // slept) only moves the countdown.
+  function heardFromSave(body) {
+    lastHeard = performance.now();
+    const jumped = Math.abs(clock.sync(body.seconds_left)) > 1500;
+    const moved = typeof body.deadline === "string"
+      && (body.deadline !== known.deadline || body.added_seconds !== known.added);
+    if (moved || jumped) checkTime();
   }
 
   // ---- questions and their values --------------------------------------------------
@@ -350,9 +374,7 @@
     window.clearTimeout(slow);
     q.inflight = false;
     if (body && typeof body.seconds_left === "number" && response && response.status !== 410) {
-      // The end moved by more than rounding: ask what changed, to say so and update
-      // "Ends at".
-      if (Math.abs(clock.sync(body.seconds_left)) > 1500) checkTime();
+      heardFromSave(body);
     }
 
     if (response && response.ok && body && body.accepted) {
@@ -911,8 +933,9 @@
   if (timerEl && root.dataset.secondsLeft !== "") {
     tick();
     window.setInterval(tick, 250);
-    // An idle page hears of added time too, within one interval.
-    window.setInterval(checkTime, cfg.pollMs);
+    // An idle page hears of added time too, within one interval; a saving page hears
+    // of it from the saves' replies.
+    window.setInterval(checkTimeIfQuiet, 1000);
     window.addEventListener("focus", checkTimeSoon);
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") checkTimeSoon();
