@@ -33,9 +33,16 @@ from quizsite.quizzes.override_rules import override_for
 log = logging.getLogger(__name__)
 
 
-def _resumable(quiz: Quiz, user, now: datetime) -> Attempt | None:
-    """The student's running attempt, unless its time is up (then it is submitted)."""
-    running = Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS).first()
+def _resumable(
+    quiz: Quiz, user, now: datetime, attempts: list[Attempt] | None = None
+) -> Attempt | None:
+    """The student's running attempt, unless its time is up (then it is submitted).
+    ``attempts``: the student's attempts at the quiz, already read."""
+    if attempts is None:
+        attempts = list(
+            Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS)
+        )
+    running = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
     if running is None:
         return None
     running.quiz = quiz
@@ -46,7 +53,10 @@ def start_attempt(quiz: Quiz, user, *, now: datetime) -> Attempt:
     """The student's running attempt, or a new one with its questions drawn."""
     if not access.is_student(user, quiz.course):
         raise QuizError(messages.NOT_A_STUDENT)
-    running = _resumable(quiz, user, now)
+    # One read for both the running attempt and the count: Start is the hot request
+    # of a class starting together.
+    attempts = list(Attempt.objects.filter(quiz=quiz, user=user))
+    running = _resumable(quiz, user, now, attempts)
     if running is not None:
         return running
     override = override_for(quiz, user)
@@ -56,7 +66,7 @@ def start_attempt(quiz: Quiz, user, *, now: datetime) -> Attempt:
         raise QuizError(messages.NOT_OPEN_YET)
     if state == "closed":
         raise QuizError(messages.CLOSED)
-    used = Attempt.objects.filter(quiz=quiz, user=user).count()
+    used = len(attempts)
     if used >= quiz.attempts_allowed:
         # A racing request (a double click) may have started it a moment ago.
         running = _resumable(quiz, user, now)

@@ -85,6 +85,21 @@ def test_it_starts_with_fewer_queries_from_a_prepared_draw(make_quiz, student, o
     assert len(prepared) < len(drawn)
 
 
+def test_it_reads_the_student_s_attempts_once_at_start(make_quiz, student) -> None:
+    # Both the running attempt to resume and the count of attempts used come from one
+    # read: Start is the request a whole class sends within seconds.
+    quiz = make_quiz()
+    preparation.prepare_upcoming(now=T0 - timedelta(minutes=5))
+    with CaptureQueriesContext(connection) as queries:
+        start_attempt(quiz, student, now=T0 + S)
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "quizzes_attempt" ' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
+
+
 def test_it_ignores_a_draw_made_before_the_bank_changed(quiz, student, small_bank) -> None:
     preparation.prepare_upcoming(now=T0 - timedelta(minutes=5))
     assert preparation.prepared_draw(quiz, student, 1) is not None
