@@ -14,7 +14,7 @@ from typing import Any
 
 from load_site import HOST
 
-KINDS = ("start", "start try", "page", "autosave", "time left", "submit", "results")
+KINDS = ("start", "start try", "page", "autosave", "time left", "submit", "results", "progress")
 
 
 def pct(values: list[float], p: float) -> float:

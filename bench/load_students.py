@@ -13,9 +13,10 @@ What one student does, over plain HTTP like the attempt page's script:
    random question (an option for a choice question, text otherwise, a code-sized
    text for code), and, as the page does, ask for the time left once ``poll`` seconds
    have passed without a save's reply (which carries the time left and the deadline);
-4. with ``submit``: save a code answer to the code question, POST submit, and fetch
-   the results page as ``results.js`` does (after 1.5 s, then 1.3x longer, at most
-   5 s) until it no longer says the code is being graded.
+4. with ``submit``: save a code answer to the code question, POST submit, load the
+   results page, and then, as ``results.js`` does, ask its progress address (after
+   1.5 s, then after the ``poll_after`` of each reply), loading the page again only
+   when the number of answers being graded changed, until it shows the grade.
 
 Every request is recorded (kind, when it began, seconds, HTTP status), and so is
 every acknowledged save (attempt, position, revision, value).
@@ -53,7 +54,7 @@ _QUESTION = re.compile(
     r'data-position="(\d+)" data-number="\d+" data-type="(\w+)"\s+data-revision="(\d+)"'
 )
 _OPTION = re.compile(r'<input type="radio" name="q(\d+)" value="([^"]*)"')
-_GRADING = re.compile(r'id="results" data-grading="(\w*)"')
+_GRADING = re.compile(r'id="results" data-grading="(\w*)" data-pending="(\d*)"')
 
 
 def _error(what: str) -> None:
@@ -228,22 +229,38 @@ class Student(FastHttpUser):
         if status != 302 or "/results/" not in headers.get("location", ""):
             _error(f"submit: HTTP {status}")
             return
+        # The browser follows the redirect to the results page; its script then asks
+        # the progress address (after 1.5 s, then as the reply says) and fetches the
+        # page again only when the number of answers being graded changed.
+        results = f"/quiz-attempts/{self.attempt_id}/results/"
+        pending = self.results_page(results, submitted)
         delay = 1.5
         deadline = submitted + PLAN["grading_wait"]
-        while time.time() < deadline:
+        while pending is not None and time.time() < deadline:
             gevent.sleep(delay)
-            status, _, text = self.send(
-                "results", "GET", f"/quiz-attempts/{self.attempt_id}/results/"
-            )
-            found = _GRADING.search(text)
-            if status != 200 or not found:
-                _error(f"results: HTTP {status}")
+            status, _, text = self.send("progress", "GET", f"{results}progress/")
+            if status != 200:
+                _error(f"results progress: HTTP {status}")
                 return
-            if found.group(1) != "pending":
-                GRADED.append((self.attempt_id, submitted, time.time() - submitted))
-                return
-            delay = min(5.0, delay * 1.3)
-        _error("results: still grading when the bench stopped waiting")
+            reply = json.loads(text)
+            delay = float(reply["poll_after"])
+            if str(reply["pending"]) != pending:
+                pending = self.results_page(results, submitted)
+        if pending is not None:
+            _error("results: still grading when the bench stopped waiting")
+
+    def results_page(self, url: str, submitted: float) -> str | None:
+        """Fetch the results page: None once it shows the grade (recorded), else the
+        number of answers it says are being graded (``data-pending``)."""
+        status, _, text = self.send("results", "GET", url)
+        found = _GRADING.search(text)
+        if status != 200 or not found:
+            _error(f"results: HTTP {status}")
+            return None
+        if found.group(1) != "pending":
+            GRADED.append((self.attempt_id, submitted, time.time() - submitted))
+            return None
+        return found.group(2)
 
 
 @events.quitting.add_listener

@@ -4,8 +4,8 @@ The estimate is the answers queued ahead of the student's (at its priority or a
 higher one: ``priorities``) shared among the worker processes that graded in the
 last few minutes, plus the student's own grading, times the median of those recent
 grading times. With no grading in that window there is nothing to measure from, and
-the page says so instead of guessing. ``estimate`` and ``describe`` are pure;
-``wait_for`` reads the three figures from the database, one query each.
+the page says so instead of guessing. ``estimate``, ``describe`` and ``poll_after``
+are pure; ``wait_for`` reads the three figures from the database, one query each.
 """
 
 from __future__ import annotations
@@ -59,6 +59,21 @@ def estimate(
     if running_for is not None:
         return Wait(seconds=max(typical - running_for, 0.0), ahead=0)
     return Wait(seconds=(ahead / max(workers, 1) + 1) * typical, ahead=ahead)
+
+
+# How soon a waiting page asks again: a third of the expected wait, within these
+# bounds (seconds). Near the end of the wait it asks every 2 s; a class of 2,000
+# waiting a minute or more asks about 130 times a second rather than 1,000.
+POLL_MIN = 2.0
+POLL_MAX = 15.0
+
+
+def poll_after(wait: Wait | None) -> float:
+    """Seconds until a page waiting for ``wait`` asks again (None: nothing to wait
+    for, or no estimate: the shortest)."""
+    if wait is None or wait.seconds is None:
+        return POLL_MIN
+    return round(min(POLL_MAX, max(POLL_MIN, wait.seconds / 3)), 1)
 
 
 def _rounded(seconds: float) -> str:

@@ -122,6 +122,13 @@ TO_GRADE_BY_HAND_COUNT = Count(
 )
 
 
+def pending_answers(attempt: Attempt) -> int:
+    """How many of the attempt's answers are still being graded."""
+    return Answer.objects.filter(
+        attempt_question__attempt=attempt, grading_status=GradingStatus.PENDING
+    ).count()
+
+
 def pending_submissions(attempt: Attempt) -> QuerySet:
     """The submissions whose grades the attempt's answers wait for (ids, a subquery)."""
     return Answer.objects.filter(

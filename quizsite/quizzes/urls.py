@@ -112,6 +112,11 @@ urlpatterns = [
     ),
     path("quiz-attempts/<int:attempt_id>/results/", views.results, name="results"),
     path(
+        "quiz-attempts/<int:attempt_id>/results/progress/",
+        views.results_progress,
+        name="results_progress",
+    ),
+    path(
         "quiz-attempts/<int:attempt_id>/questions/<int:position>/points/",
         grading_views.set_points,
         name="set_points",

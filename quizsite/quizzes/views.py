@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,7 +20,13 @@ from quizsite.quizzes.actions.attempts import start_attempt
 from quizsite.quizzes.attempt_state import attempt_view_state
 from quizsite.quizzes.errors import QuizError
 from quizsite.quizzes.models import Attempt, Quiz
-from quizsite.quizzes.view_helpers import clock_text, duration_text, render_text, with_titles
+from quizsite.quizzes.view_helpers import (
+    clock_text,
+    duration_text,
+    json_login_required,
+    render_text,
+    with_titles,
+)
 from quizsite.quizzes.visibility import latest_close
 
 SECTIONS = (
@@ -166,6 +172,28 @@ def _attempt_for_viewer(user, attempt_id: int) -> tuple[Attempt, bool]:
         return selectors.attempt_for_staff(user, attempt_id), True
 
 
+@json_login_required
+@require_GET
+def results_progress(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """What the results page asks while code answers are graded, instead of the whole
+    page: how many of the attempt's answers are still being graded, the sentence
+    about the wait, and when to ask again. The page fetches itself again only when
+    the number changes. Reads a few rows; renders nothing."""
+    the_attempt, _ = _attempt_for_viewer(request.user, attempt_id)
+    now = timezone.now()
+    pending = selectors.pending_answers(the_attempt)
+    wait = (
+        estimates.wait_for(selectors.pending_submissions(the_attempt), now=now) if pending else None
+    )
+    return JsonResponse(
+        {
+            "pending": pending,
+            "wait": estimates.describe(wait) if wait else "",
+            "poll_after": estimates.poll_after(wait),
+        }
+    )
+
+
 @login_required
 @require_GET
 def results(request: AuthenticatedRequest, attempt_id: int) -> HttpResponse:
@@ -175,13 +203,17 @@ def results(request: AuthenticatedRequest, attempt_id: int) -> HttpResponse:
     presenters.review(the_attempt, state, for_staff=viewer_is_staff)
     quiz = the_attempt.quiz
     wait = None
+    pending = 0
     if state["grading"] == "pending":
+        # Counted as results_progress counts it: the page compares the two.
+        pending = selectors.pending_answers(the_attempt)
         wait = estimates.wait_for(selectors.pending_submissions(the_attempt), now=now)
     return render(
         request,
         "quizzes/results.html",
         {
             "wait": estimates.describe(wait) if wait else "",
+            "pending": pending,
             "attempt": the_attempt,
             "quiz": quiz,
             "course": quiz.course,

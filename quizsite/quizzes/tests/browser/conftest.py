@@ -53,6 +53,20 @@ def live_quiz(make_quiz):
     return make
 
 
+@pytest.fixture
+def held_grading(monkeypatch, settings):
+    """Grading messages are held (every worker busy) until the test grades them."""
+    from quizsite.grading import tasks
+
+    held: list[int] = []
+    monkeypatch.setattr(tasks.grade_submission, "delay", lambda pk: held.append(pk))
+    monkeypatch.setattr(
+        tasks.grade_submission, "apply_async", lambda args, queue=None: held.append(args[0])
+    )
+    settings.GRADER_SANDBOX = "fake"
+    return held
+
+
 def wait_until(browser, condition: Callable, timeout: float = WAIT, message: str = ""):
     # Pages swap parts of themselves (results while grading, a homework try): an element
     # found a moment before its swap is simply looked up again on the next poll.
