@@ -17,4 +17,6 @@ COPY . .
 COPY --from=frontend /src/node_modules ./node_modules
 RUN mkdir -p /var/lib/quizsite /srv/staticfiles
 EXPOSE 8000
-CMD ["gunicorn", "quizsite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# The same web settings as docker-compose.yml's web service (processes per core,
+# threads, backlog): deploy/gunicorn.conf.py.
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "quizsite.wsgi:application"]
