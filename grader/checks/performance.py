@@ -28,10 +28,14 @@ How it measures, and why:
   of the mean log-ratio (Student's t over the rounds so far) lies entirely beyond the
   threshold by the factor ``NEAR``, on either side. A submission far from its
   threshold (the usual case: hundreds of times faster against a threshold of 20) is
-  decided after two or three rounds; one whose ratio is noisy or near the threshold
+  decided after three rounds; one whose ratio is noisy or near the threshold
   gets ``ROUNDS`` rounds, and more (up to ``MAX_ROUNDS``) while the median lies within
-  ``NEAR`` of it. The calibration's last run of each side is a measurement of its
-  own and counts as the first round.
+  ``NEAR`` of it. The calibration's last runs (one per side, calibrated in step) are
+  a measurement of their own and count as the first round.
+- While every round so far lies beyond ``FAR``, the next round's runs are timed for
+  ``FAR_TIMED_SECONDS`` instead of ``TIMED_SECONDS`` (``round_seconds``, pure): a
+  check far from its threshold needs no precision, and a shorter pair costs about
+  half as much. Near the threshold every round keeps the full length.
 - With ``growth``, the submission is also timed at every other size and the slope
   of log(time) against log(n) is fitted; it may exceed the slope of the named class
   over the same sizes by at most ``GROWTH_SLACK``.
@@ -61,11 +65,20 @@ if TYPE_CHECKING:
 PERF_TASK = "grader.harness.perf:main"
 TIMED_SECONDS = 0.05  # CPU per run's timed part
 CALIBRATE_MIN_SECONDS = 0.01  # a calibration run shorter than this is repeated with more calls
+CALIBRATE_AIM_SECONDS = 0.02  # ... aiming at this much, so it is rarely short again
+CLOCK_FLOOR_SECONDS = 0.0005  # a CPU reading below this may be mostly the clock's error
 MAX_CALLS = 10**6
-MIN_ROUNDS = 2  # paired rounds before an early verdict (the calibration pair is one)
+# Paired rounds before any verdict (the calibration pair is one): the median of three
+# survives one disturbed round, which two agreeing by chance do not.
+MIN_ROUNDS = 3
 ROUNDS = 5  # paired rounds for a verdict the confidence interval did not settle early
 MAX_ROUNDS = 17
 NEAR = 1.25  # "near the threshold": within this factor of it
+FAR = 1.6  # every round so far at least this factor beyond the threshold: "far"
+# While every round so far is far, the next round's runs are this short: the verdict does
+# not hang on a few percent then, and a round's noise under load (other processes evicting
+# caches) is not much smaller at 50 ms (docs/grading.md has the figures).
+FAR_TIMED_SECONDS = 0.02
 # Two-sided 95% quantiles of Student's t by degrees of freedom (rounds - 1).
 _T975 = (
     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
@@ -167,17 +180,35 @@ class Timer:
 
     def calibrate(self, side: Side, n: int) -> tuple[int, float]:
         """``(calls per run, seconds per call)`` so a run's timed part is about TIMED_SECONDS."""
-        calls = 1
-        while True:
-            took = self.seconds(side, n, calls)
-            if took >= CALIBRATE_MIN_SECONDS or calls >= MAX_CALLS:
-                break
-            grow = 1000 if took <= 0 else math.ceil(2 * CALIBRATE_MIN_SECONDS / took)
-            calls = min(MAX_CALLS, calls * max(10, min(grow, 1000)))
-        per_call = max(took / calls, 1e-9)
+        (per_call,) = self.calibrate_together((side,), n)
+        return self.calls_for(per_call, TIMED_SECONDS), per_call
+
+    def calibrate_together(self, sides: Sequence[Side], n: int) -> list[float]:
+        """Seconds per call of each side, calibrated in step (each pass runs every side
+        not settled yet, in order), so the sides' last runs follow one another and can
+        serve as a paired round."""
+        calls = [1] * len(sides)
+        per_call: list[float | None] = [None] * len(sides)
+        while None in per_call:
+            for i, side in enumerate(sides):
+                if per_call[i] is not None:
+                    continue
+                took = self.seconds(side, n, calls[i])
+                if took >= CALIBRATE_MIN_SECONDS or calls[i] >= MAX_CALLS:
+                    per_call[i] = max(took / calls[i], 1e-9)
+                    continue
+                # A reading under CLOCK_FLOOR may be mostly the clock's own error (the
+                # run's CPU is read while it exits), so it never multiplies the calls by
+                # more than the floor allows: a 0.7 ms call read as 0 became a 0.4 s run.
+                grow = math.ceil(CALIBRATE_AIM_SECONDS / max(took, CLOCK_FLOOR_SECONDS))
+                calls[i] = min(MAX_CALLS, calls[i] * max(2, min(grow, 1000)))
+        return [p for p in per_call if p is not None]
+
+    def calls_for(self, per_call: float, seconds: float) -> int:
+        """How many calls make a timed part of about ``seconds`` (within the run budget)."""
         budget = max(1, math.floor(RUN_BUDGET * self.limits.cpu_seconds / per_call))
-        wanted = math.ceil(TIMED_SECONDS / per_call - 1e-6)  # not 2 calls for 0.1000001
-        return max(1, min(wanted, budget, MAX_CALLS)), per_call
+        wanted = math.ceil(seconds / per_call - 1e-6)  # not 2 calls for 0.1000001
+        return max(1, min(wanted, budget, MAX_CALLS))
 
 
 class Step(enum.Enum):
@@ -210,6 +241,16 @@ def decide(margins: Sequence[float]) -> Step:
     if n < ROUNDS or (1 / NEAR < median < NEAR and n < MAX_ROUNDS):
         return Step.MORE
     return Step.PASS if median >= 1 else Step.FAIL
+
+
+def _far(margins: Sequence[float]) -> bool:
+    """Every round lies beyond ``FAR`` on the same side of the threshold."""
+    return all(m > FAR for m in margins) or all(m < 1 / FAR for m in margins)
+
+
+def round_seconds(margins: Sequence[float]) -> float:
+    """How long the next round's timed runs should be, after the rounds so far."""
+    return FAR_TIMED_SECONDS if margins and _far(margins) else TIMED_SECONDS
 
 
 def _fit_slope(points: list[tuple[int, float]]) -> float:
@@ -352,8 +393,7 @@ class PerformanceCheck(Check):
         details: dict[str, Any],
     ) -> str | None:
         """Time both sides at ``n``; return the failing sentence, or None when fast enough."""
-        k_base, base_per_call = timer.calibrate(baseline, n)
-        k_sub, sub_per_call = timer.calibrate(student, n)
+        base_per_call, sub_per_call = timer.calibrate_together((baseline, student), n)
         # The calibration's last runs are a pair measured back to back: the first round.
         base_times: list[float] = [base_per_call]
         sub_times: list[float] = [sub_per_call]
@@ -365,12 +405,14 @@ class PerformanceCheck(Check):
             # > 1: passes by that factor; < 1: fails by that factor.
             return speedup / threshold if faster else threshold * speedup
 
-        while (step := decide([margin(r) for r in ratios])) is Step.MORE:
+        while (step := decide(margins := [margin(r) for r in ratios])) is Step.MORE:
             # Alternate which side goes first, so a trend in load favours neither.
             order = (baseline, student) if len(ratios) % 2 == 0 else (student, baseline)
+            seconds = round_seconds(margins)
             per_call = {}
             for side in order:
-                k = k_base if side is baseline else k_sub
+                estimate = base_per_call if side is baseline else sub_per_call
+                k = timer.calls_for(estimate, seconds)
                 per_call[side.label] = max(timer.seconds(side, n, k) / k, 1e-12)
             base_times.append(per_call["baseline"])
             sub_times.append(per_call["submission"])
