@@ -110,8 +110,13 @@ def grade_submission(submission_id: int, *, me: str | None = None) -> Outcome:
             Submission.objects.filter(pk=submission_id).values_list("status", flat=True).first()
         )
         return Outcome.BUSY if status in (Status.QUEUED, Status.RUNNING) else Outcome.SKIPPED
-    submission = Submission.objects.select_related("question_version__question").get(
-        pk=submission_id
+    # The parsed package is cached per process (``load_version``), keyed by the version's
+    # id and content hash: its files are read from the database only on a miss, not
+    # decoded from JSON at every grading.
+    submission = (
+        Submission.objects.select_related("question_version__question")
+        .defer("question_version__files")
+        .get(pk=submission_id)
     )
     if submission.tries > settings.GRADER_MAX_TRIES:
         # The claim counted this try before anything ran. A row that comes back with
@@ -123,7 +128,7 @@ def grade_submission(submission_id: int, *, me: str | None = None) -> Outcome:
             f"grading never finished: the worker grading it was lost "
             f"{submission.tries - 1} times (killed, or ran out of memory or time)"
         )
-        return _finish(submission_id, token, Status.ERROR, None, detail)
+        return _finish(submission, token, Status.ERROR, None, detail)
     try:
         question = _question_for(submission)
         with heartbeat.beating(submission_id, token):
@@ -149,14 +154,16 @@ def grade_submission(submission_id: int, *, me: str | None = None) -> Outcome:
                 enqueued_at=timezone.now(),
             )
             return Outcome.RETRY
-        return _finish(submission_id, token, Status.ERROR, data, detail)
-    return _finish(submission_id, token, Status.GRADED, data, "")
+        return _finish(submission, token, Status.ERROR, data, detail)
+    return _finish(submission, token, Status.GRADED, data, "")
 
 
-def _finish(submission_id: int, token: str, status: str, data: dict | None, detail: str) -> Outcome:
-    stored = Submission.objects.filter(
-        pk=submission_id, status=Status.RUNNING, claim_token=token
-    ).update(
+def _finish(
+    submission: Submission, token: str, status: str, data: dict | None, detail: str
+) -> Outcome:
+    """Store the result while our claim holds, then hand the stored row to the receivers
+    (which put it on the answer) and mark it stored."""
+    fields = dict(
         status=status,
         result=data,
         score=data.get("score") if data and status == Status.GRADED else None,
@@ -165,12 +172,20 @@ def _finish(submission_id: int, token: str, status: str, data: dict | None, deta
         finished_at=timezone.now(),
         lease_until=None,
     )
+    stored = Submission.objects.filter(
+        pk=submission.pk, status=Status.RUNNING, claim_token=token
+    ).update(**fields)
     if stored != 1:
         # Our lease ran out and another worker took the row: its result is the one kept.
         return Outcome.SKIPPED
-    submission_finished.send(sender=Submission, submission=Submission.objects.get(pk=submission_id))
+    # The row is now exactly what was read at the claim plus these fields (the claim
+    # token still ours): the receivers get it without reading it (and its result JSON)
+    # back.
+    for name, value in fields.items():
+        setattr(submission, name, value)
+    submission_finished.send(sender=Submission, submission=submission)
     # The receivers have put the result on the answer: the student's page shows it now.
-    Submission.objects.filter(pk=submission_id).update(stored_at=timezone.now())
+    Submission.objects.filter(pk=submission.pk).update(stored_at=timezone.now())
     return Outcome.DONE
 
 

@@ -78,15 +78,11 @@ def test_it_keeps_only_the_first_result_when_a_lease_was_lost(add_version, fake_
     second = service.claim(sub.pk, me="b:1", now=timezone.now())
     assert first and second and first != second
     assert (
-        service._finish(
-            sub.pk, second, Submission.Status.GRADED, {"score": 4.0, "max_score": 4.0}, ""
-        )
+        service._finish(sub, second, Submission.Status.GRADED, {"score": 4.0, "max_score": 4.0}, "")
         is service.Outcome.DONE
     )
     assert (
-        service._finish(
-            sub.pk, first, Submission.Status.GRADED, {"score": 0.0, "max_score": 4.0}, ""
-        )
+        service._finish(sub, first, Submission.Status.GRADED, {"score": 0.0, "max_score": 4.0}, "")
         is service.Outcome.SKIPPED
     )
     sub.refresh_from_db()

@@ -28,7 +28,7 @@ def record_code_result(submission: Submission) -> int:
             "answer__attempt_question__attempt__quiz"
         ).filter(submission=submission):
             aq = graded_try.answer.attempt_question
-            Attempt.objects.select_for_update().filter(pk=aq.attempt_id).first()
+            _lock_attempt(aq.attempt_id)
             graded_try.grading_status, graded_try.points, graded_try.feedback = _code_outcome(
                 submission, aq.points
             )
@@ -44,7 +44,7 @@ def record_code_result(submission: Submission) -> int:
             submission=submission, tries=0, graded_by_hand_at__isnull=True
         ):
             aq = answer.attempt_question
-            Attempt.objects.select_for_update().filter(pk=aq.attempt_id).first()
+            _lock_attempt(aq.attempt_id)
             answer.grading_status, answer.points, answer.feedback = _code_outcome(
                 submission, aq.points
             )
@@ -72,6 +72,15 @@ def reconcile_code_results() -> int:
     for submission in Submission.objects.filter(pk__in=ids):
         applied += record_code_result(submission)
     return applied
+
+
+def _lock_attempt(attempt_id: int) -> None:
+    """Lock the attempt's row until the transaction ends (scores are recomputed from
+    its answers): only the lock is wanted, so only the id is read."""
+    rows = Attempt.objects.select_for_update().filter(pk=attempt_id)
+    # order_by(): the model's default ordering joins the quiz, and FOR UPDATE would then
+    # lock the quiz's row too, making every result stored for a quiz wait for the others.
+    list(rows.order_by().values_list("pk", flat=True))
 
 
 def _code_outcome(submission: Submission, points: float) -> tuple[str, float | None, list]:

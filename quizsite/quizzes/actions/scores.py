@@ -54,6 +54,13 @@ def store_scores(attempt_ids: set[int]) -> dict[int, float | None]:
     for attempt_id, status, points in rows:
         answers[attempt_id].append((status, points))
     scores = {pk: grading.attempt_score(values) for pk, values in answers.items()}
-    Attempt.objects.bulk_update([Attempt(pk=pk, score=v) for pk, v in scores.items()], ["score"])
+    if len(scores) == 1:
+        # One attempt (every code result): a plain UPDATE, not bulk_update's CASE.
+        ((pk, score),) = scores.items()
+        Attempt.objects.filter(pk=pk).update(score=score)
+    else:
+        Attempt.objects.bulk_update(
+            [Attempt(pk=pk, score=v) for pk, v in scores.items()], ["score"]
+        )
     signals.scores_stored.send(sender=Attempt, attempt_ids=set(attempt_ids))
     return scores
