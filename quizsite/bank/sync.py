@@ -44,6 +44,7 @@ from quizsite.bank.models import Question as QuestionRow
 from quizsite.bank.models import QuestionImage, QuestionVersion
 from quizsite.bank.versions import read_package_files, read_package_images
 from quizsite.grader_sandbox import configured_sandbox
+from quizsite.lib.locks import for_update
 
 
 class SyncError(Exception):
@@ -106,9 +107,9 @@ class _Plan:
 def _plan(bank: str, questions: list[Question], *, lock: bool) -> _Plan:
     rows = QuestionRow.objects.filter(bank=bank).select_related("current")
     if lock:
-        # "of": PostgreSQL cannot lock the nullable side of the join to current.
-        of = ("self",) if connection.features.has_select_for_update_of else ()
-        rows = rows.select_for_update(of=of)
+        # Its own rows only: PostgreSQL cannot lock the nullable side of the join to
+        # current.
+        rows = for_update(rows)
     existing = {row.path: row for row in rows}
     plan = _Plan()
     for q in questions:

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from quizsite.accounts.models import Course, Membership, Role, User
+from quizsite.lib.locks import for_update
 from quizsite.lti import messages
 from quizsite.lti.launch import Launch, LaunchError
 from quizsite.lti.models import Context, Identity, LineItem
@@ -117,7 +118,7 @@ def link_context(launch: Launch, role: Role) -> Context:
     }
     with transaction.atomic():
         context = (
-            Context.objects.select_for_update()
+            for_update(Context.objects.all())
             .filter(registration=launch.registration, context_id=ctx["id"])
             .first()
         )

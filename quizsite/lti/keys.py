@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from jwt.algorithms import RSAAlgorithm
 
+from quizsite.lib.locks import for_update
 from quizsite.lti.models import ToolKey
 
 
@@ -45,7 +46,7 @@ def jwks(now: datetime) -> dict:
 def signing_key(now: datetime) -> ToolKey:
     """The newest unretired key; the first one is made on first use."""
     with transaction.atomic():
-        key = ToolKey.objects.select_for_update().filter(retired_at__isnull=True).first()
+        key = for_update(ToolKey.objects.filter(retired_at__isnull=True)).first()
         return key or _new_key(now)
 
 
@@ -53,7 +54,7 @@ def rotate(now: datetime) -> tuple[ToolKey, list[str]]:
     """A new signing key; the old one retires (still published for the grace period).
     Keys retired longer than the grace ago are deleted. Returns (new key, deleted kids)."""
     with transaction.atomic():
-        ToolKey.objects.select_for_update().filter(retired_at__isnull=True).update(retired_at=now)
+        for_update(ToolKey.objects.filter(retired_at__isnull=True)).update(retired_at=now)
         new = _new_key(now)
         gone = ToolKey.objects.filter(retired_at__lte=now - grace())
         kids = list(gone.values_list("kid", flat=True))

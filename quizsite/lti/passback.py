@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from quizsite.accounts.models import Role
+from quizsite.lib.locks import for_update
 from quizsite.lti import services
 from quizsite.lti.http import PlatformError
 from quizsite.lti.models import Identity, LineItem, Passback, PassbackStatus
@@ -49,7 +50,7 @@ def ensure_line_item(item: LineItem, now: datetime) -> str:
         return item.url
     with transaction.atomic():
         locked = (
-            LineItem.objects.select_for_update(of=("self",))
+            for_update(LineItem.objects.all())
             .select_related("context__registration", "quiz", "milestone")
             .get(pk=item.pk)
         )

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db import transaction
 
 from quizsite.bank.models import Question
+from quizsite.lib.locks import for_update
 from quizsite.quizzes import access_rules, activity
 from quizsite.quizzes.models import (
     ActivityEvent,
@@ -101,7 +102,7 @@ def note_visit(
     browser = activity.browser_name(browser)
     mine = session_hash(session_key)
     with transaction.atomic():
-        Attempt.objects.select_for_update().filter(pk=attempt.pk).first()
+        for_update(Attempt.objects.filter(pk=attempt.pk)).first()
         sessions = list(AttemptSession.objects.filter(attempt=attempt))
         session = next((s for s in sessions if s.session_hash == mine), None)
         if session is None:

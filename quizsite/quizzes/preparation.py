@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 
 from quizsite.accounts.models import Membership, Role
 from quizsite.bank.models import Question, QuestionVersion
+from quizsite.lib.locks import for_update
 from quizsite.quizzes.drawing import draw_questions
 from quizsite.quizzes.models import Attempt, PreparedDraw, Quiz
 
@@ -70,7 +71,7 @@ def prepare_quiz(quiz: Quiz, *, now: datetime) -> int:
     attempt; returns how many were drawn (0 when another runner holds the quiz)."""
 
     with transaction.atomic():
-        claimed = Quiz.objects.select_for_update(skip_locked=True).filter(pk=quiz.pk).first()
+        claimed = for_update(Quiz.objects.filter(pk=quiz.pk), skip_locked=True).first()
         if claimed is None:
             return 0
         mark, retired = _marks()

@@ -16,6 +16,7 @@ from django.db.models import Max
 
 from quizsite.accounts import access
 from quizsite.accounts.models import User
+from quizsite.lib.locks import for_update
 from quizsite.reports import length, measuring, messages, sniff
 from quizsite.reports.deadline import Timing, classify
 from quizsite.reports.models import (
@@ -185,7 +186,7 @@ def confirm_upload(submission: ReportSubmission, user: User, *, now: datetime) -
         )
     with transaction.atomic():
         # Serialise version numbering per milestone; the unique constraints back this up.
-        Milestone.objects.select_for_update().filter(pk=submission.milestone_id).first()
+        for_update(Milestone.objects.filter(pk=submission.milestone_id)).first()
         owner_filter = (
             {"team_id": submission.team_id}
             if submission.team_id

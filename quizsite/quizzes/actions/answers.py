@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from questions import format as qformat
+from quizsite.lib.locks import for_update
 from quizsite.quizzes import content, grading, history, messages, timing
 from quizsite.quizzes.actions.attempts import expire_if_due, running_question
 from quizsite.quizzes.actions.homework import record_try
@@ -74,7 +75,7 @@ def save_answer(
         # The lock is its own statement on purpose: a statement that waits for a lock
         # still returns the other tables' rows as they were when it began, so reading the
         # answer in the same query could return a revision a racing save already used.
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = for_update(Attempt.objects.all()).get(pk=attempt.pk)
         locked.quiz = attempt.quiz
         try:
             aq = AttemptQuestion.objects.with_answers().get(attempt_id=locked.pk, position=position)
@@ -208,7 +209,7 @@ def grade_try(attempt: Attempt, position: int, *, now: datetime) -> AnswerTry:
     if not attempt.quiz.is_homework:
         raise QuizError(messages.NOT_HOMEWORK)
     with transaction.atomic():
-        Attempt.objects.select_for_update().filter(pk=attempt.pk).first()
+        for_update(Attempt.objects.filter(pk=attempt.pk)).first()
         attempt.refresh_from_db(fields=["status", "deadline"])
         aq = running_question(attempt, position, now)
         answer = aq.answer
@@ -230,7 +231,7 @@ def set_answer_points(answer: Answer, points: float, *, by, now: datetime) -> An
     until staff send the answer to the grader again."""
     with transaction.atomic():
         aq = answer.attempt_question
-        locked = Attempt.objects.select_for_update().get(pk=aq.attempt_id)
+        locked = for_update(Attempt.objects.all()).get(pk=aq.attempt_id)
         if locked.status != AttemptStatus.SUBMITTED:
             raise QuizError(messages.NOT_SUBMITTED_YET)
         if not 0 <= float(points) <= aq.points:

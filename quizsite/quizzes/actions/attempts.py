@@ -13,6 +13,7 @@ from django.db.models import DateTimeField, ExpressionWrapper, F
 
 from quizsite.accounts import access
 from quizsite.grading.priorities import priority_for
+from quizsite.lib.locks import for_update
 from quizsite.quizzes import content, grading, messages, preparation, timing
 from quizsite.quizzes.actions.homework import final_tries
 from quizsite.quizzes.actions.overrides import deadline_for
@@ -234,7 +235,7 @@ def add_time(attempt: Attempt, minutes: int, *, by, now: datetime) -> Attempt:
     if minutes <= 0:
         raise QuizError(messages.ADD_TIME_POSITIVE)
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        locked = for_update(Attempt.objects.select_related("quiz")).get(pk=attempt.pk)
         if locked.status != AttemptStatus.IN_PROGRESS:
             raise QuizError(messages.ADD_TIME_FINISHED)
         locked.added_time += timedelta(minutes=minutes)

@@ -8,6 +8,7 @@ import logging
 from django.db import transaction
 
 from quizsite.grading.models import Submission
+from quizsite.lib.locks import for_update
 from quizsite.quizzes import grading
 from quizsite.quizzes.actions.homework import combine_homework
 from quizsite.quizzes.actions.scores import store_score
@@ -77,10 +78,9 @@ def reconcile_code_results() -> int:
 def _lock_attempt(attempt_id: int) -> None:
     """Lock the attempt's row until the transaction ends (scores are recomputed from
     its answers): only the lock is wanted, so only the id is read."""
-    rows = Attempt.objects.select_for_update().filter(pk=attempt_id)
-    # order_by(): the model's default ordering joins the quiz, and FOR UPDATE would then
-    # lock the quiz's row too, making every result stored for a quiz wait for the others.
-    list(rows.order_by().values_list("pk", flat=True))
+    # order_by(): the model's default ordering would join the quiz, read for nothing.
+    rows = for_update(Attempt.objects.filter(pk=attempt_id).order_by())
+    list(rows.values_list("pk", flat=True))
 
 
 def _code_outcome(submission: Submission, points: float) -> tuple[str, float | None, list]:

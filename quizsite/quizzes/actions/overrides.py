@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from quizsite.lib.locks import for_update
 from quizsite.quizzes import messages, timing
 from quizsite.quizzes.errors import QuizError
 from quizsite.quizzes.models import Attempt, AttemptStatus, Quiz, QuizOverride
@@ -34,9 +35,7 @@ def recompute_deadlines(quiz: Quiz) -> int:
     changed = []
     with transaction.atomic():
         # Locked, so time that staff add meanwhile is not overwritten with an older sum.
-        running = Attempt.objects.select_for_update().filter(
-            quiz=quiz, status=AttemptStatus.IN_PROGRESS
-        )
+        running = for_update(Attempt.objects.filter(quiz=quiz, status=AttemptStatus.IN_PROGRESS))
         for attempt in running:
             attempt.quiz = quiz
             new = deadline_for(attempt, pick_override(quiz, attempt.user_id, overrides))

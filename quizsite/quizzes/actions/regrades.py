@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from quizsite.bank.models import Question, QuestionVersion
 from quizsite.grading.priorities import priority_for
+from quizsite.lib.locks import for_update
 from quizsite.quizzes import grading, messages
 from quizsite.quizzes.actions.scores import grade_now, store_score, store_scores
 from quizsite.quizzes.errors import QuizError
@@ -33,7 +34,7 @@ def regrade_answer(answer: Answer, *, by, now: datetime) -> Answer:
     dropped; the attempt's score is pending until the new result arrives."""
     with transaction.atomic():
         aq = answer.attempt_question
-        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=aq.attempt_id)
+        locked = for_update(Attempt.objects.select_related("quiz")).get(pk=aq.attempt_id)
         is_code = aq.question_version.question.type == "code"
         if locked.status != AttemptStatus.SUBMITTED or locked.quiz.is_homework or not is_code:
             raise QuizError(messages.CANNOT_REGRADE)
@@ -133,9 +134,9 @@ def regrade_question(
         if not dry_run:
             # Locked like every change to a submitted attempt's grading (hand grades).
             list(
-                Attempt.objects.select_for_update()
-                .filter(pk__in=submitted.values("attempt_id"))
-                .values_list("pk", flat=True)
+                for_update(
+                    Attempt.objects.filter(pk__in=submitted.values("attempt_id"))
+                ).values_list("pk", flat=True)
             )
         aqs = list(
             submitted.select_related("answer", "attempt__user").defer("question_version__files")
