@@ -256,3 +256,16 @@ def essay_quiz(make_quiz):
         return quiz
 
     return make
+
+
+@pytest.fixture
+def fake_sandbox(settings):
+    """Code graded with the no-isolation sandbox, in this process. The grader keeps
+    reference results per process: start and leave them empty, so these tests neither
+    depend on nor leak into what other tests graded."""
+    from grader import pipeline
+
+    settings.GRADER_SANDBOX = "fake"
+    pipeline.clear_reference_cache()
+    yield
+    pipeline.clear_reference_cache()

@@ -20,18 +20,6 @@ from quizsite.quizzes.tests.conftest import T0, position_of
 S = timedelta(seconds=1)
 
 
-@pytest.fixture
-def fake_sandbox(settings):
-    from grader import pipeline
-
-    settings.GRADER_SANDBOX = "fake"
-    # The grader keeps reference results per process; start and leave it empty so these
-    # tests neither depend on nor leak into what other tests graded.
-    pipeline.clear_reference_cache()
-    yield
-    pipeline.clear_reference_cache()
-
-
 def _code_answer(attempt) -> Answer:
     return Answer.objects.get(
         attempt_question__attempt=attempt, attempt_question__question_version__question__type="code"

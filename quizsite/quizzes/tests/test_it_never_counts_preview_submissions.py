@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from quizsite.bankpages import actions as question_actions
 from quizsite.grading import service
 from quizsite.grading.models import Submission
@@ -20,16 +18,6 @@ from quizsite.quizzes.tests.conftest import T0, position_of
 S = timedelta(seconds=1)
 RIGHT = "def double(x):\n    return 2 * x\n"
 HALF = "def double(x):\n    return 4 if x == 2 else 0\n"
-
-
-@pytest.fixture
-def fake_sandbox(settings):
-    from grader import pipeline
-
-    settings.GRADER_SANDBOX = "fake"
-    pipeline.clear_reference_cache()
-    yield
-    pipeline.clear_reference_cache()
 
 
 def _code_answer(attempt) -> Answer:

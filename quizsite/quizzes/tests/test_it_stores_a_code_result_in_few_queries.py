@@ -27,16 +27,6 @@ RIGHT = "def double(x):\n    return x + x\n"
 MAX_QUERIES = 13
 
 
-@pytest.fixture
-def fake_sandbox(settings):
-    from grader import pipeline
-
-    settings.GRADER_SANDBOX = "fake"
-    pipeline.clear_reference_cache()
-    yield
-    pipeline.clear_reference_cache()
-
-
 def _submitted(quiz, user):
     attempt = start_attempt(quiz, user, now=T0)
     save_answer(attempt, position_of(attempt, "code"), RIGHT, now=T0 + S)

@@ -55,11 +55,13 @@ def live_quiz(make_quiz):
 
 @pytest.fixture
 def held_grading(monkeypatch, settings):
-    """Grading messages are held (every worker busy) until the test grades them."""
+    """Grading messages are held (as if every worker were busy) until the test grades
+    them itself, in this process, with the no-isolation sandbox."""
     from quizsite.grading import tasks
 
     held: list[int] = []
     monkeypatch.setattr(tasks.grade_submission, "delay", lambda pk: held.append(pk))
+    # A running quiz's answers go to the live queue by name.
     monkeypatch.setattr(
         tasks.grade_submission, "apply_async", lambda args, queue=None: held.append(args[0])
     )
@@ -179,3 +181,17 @@ def doc_screenshot(browser, name: str, *, height: int | None = None) -> Path | N
     if height:
         d.set_window_size(before["width"], before["height"])
     return path
+
+
+def submit_code_answer(browser, course, quiz, source: str) -> dict[str, int]:
+    """Start the quiz, type ``source`` as the code answer, submit and wait for the
+    results page; the questions' positions by type."""
+    start_quiz(browser, course, quiz)
+    d = browser.driver
+    at = positions_by_type(browser)
+    set_code(browser, at["code"], source)
+    wait_saved(browser, at["code"])
+    d.find_element(By.ID, "open-submit").click()
+    d.find_element(By.ID, "confirm-yes").click()
+    wait_until(browser, lambda _: "/results/" in d.current_url)
+    return at

@@ -12,10 +12,7 @@ from quizsite.grading import service
 from quizsite.grading.estimates import POLL_MIN
 from quizsite.quizzes.tests.browser.conftest import (
     WAIT,
-    positions_by_type,
-    set_code,
-    start_quiz,
-    wait_saved,
+    submit_code_answer,
     wait_until,
 )
 
@@ -36,14 +33,8 @@ def test_it_polls_the_progress_and_fetches_the_page_once_graded(
 ) -> None:
     quiz = live_quiz()
     browser.login(student)
-    start_quiz(browser, course, quiz)
+    submit_code_answer(browser, course, quiz, "def double(x):\n    return 2 * x\n")
     d = browser.driver
-    at = positions_by_type(browser)
-    set_code(browser, at["code"], "def double(x):\n    return 2 * x\n")
-    wait_saved(browser, at["code"])
-    d.find_element(By.ID, "open-submit").click()
-    d.find_element(By.ID, "confirm-yes").click()
-    wait_until(browser, lambda _: "/results/" in d.current_url)
 
     wait_until(
         browser,

@@ -13,10 +13,7 @@ from selenium.webdriver.common.by import By
 from quizsite.grading.estimates import POLL_MAX
 from quizsite.quizzes.tests.browser.conftest import (
     WAIT,
-    positions_by_type,
-    set_code,
-    start_quiz,
-    wait_saved,
+    submit_code_answer,
     wait_until,
 )
 
@@ -36,15 +33,8 @@ def test_it_shows_an_honest_wait_that_follows_the_queue(
 
     quiz = live_quiz()
     browser.login(student)
-    start_quiz(browser, course, quiz)
+    submit_code_answer(browser, course, quiz, "def double(x):\n    return 2 * x\n")
     d = browser.driver
-    at = positions_by_type(browser)
-    set_code(browser, at["code"], "def double(x):\n    return 2 * x\n")
-    wait_saved(browser, at["code"])
-    d.find_element(By.ID, "open-submit").click()
-    d.find_element(By.ID, "confirm-yes").click()
-
-    wait_until(browser, lambda _: "/results/" in d.current_url)
     (pk,) = held_grading
     assert _estimate(d) == (
         "No answers were graded in the last 10 minutes, so there is no estimate of the wait yet."
