@@ -244,7 +244,7 @@ class Student(FastHttpUser):
                 return
             reply = json.loads(text)
             delay = float(reply["poll_after"])
-            if str(reply["pending"]) != pending:
+            if str(reply["pending"]) != pending or reply["pending"] == 0:
                 pending = self.results_page(results, submitted)
         if pending is not None:
             _error("results: still grading when the bench stopped waiting")

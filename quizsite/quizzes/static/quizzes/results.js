@@ -36,7 +36,9 @@
       if (response.ok) {
         const body = await response.json();
         delay = Math.max(1, Number(body.poll_after) || 5) * 1000;
-        if (String(body.pending) !== current.dataset.pending) {
+        // Changed, or none left: the page may have been drawn while the last answer
+        // was being stored, still saying "grading" with nothing left to wait for.
+        if (String(body.pending) !== current.dataset.pending || body.pending === 0) {
           if (await swapInPage()) return;
         } else {
           const wait = current.querySelector(".wait-estimate");

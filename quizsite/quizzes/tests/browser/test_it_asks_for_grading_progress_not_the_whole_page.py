@@ -56,3 +56,23 @@ def test_it_polls_the_progress_and_fetches_the_page_once_graded(
         "Grading finished. Your score is shown."
     )
     assert not browser.audit()
+
+
+def test_it_fetches_the_page_when_nothing_is_left_to_grade(
+    browser, student, course, live_quiz, held_grading
+) -> None:
+    # A page drawn while its last answer was being stored says "grading" with nothing
+    # left to wait for (the count it carries is already 0): the progress address's 0
+    # must still bring the score, not leave the student waiting for a change.
+    quiz = live_quiz()
+    browser.login(student)
+    submit_code_answer(browser, course, quiz, "def double(x):\n    return 2 * x\n")
+    d = browser.driver
+    d.execute_script("document.getElementById('results').dataset.pending = '0';")
+    (pk,) = held_grading
+    assert service.grade_submission(pk) is service.Outcome.DONE
+    wait_until(
+        browser,
+        lambda _: "Score: 4 / 9" in d.find_element(By.CSS_SELECTOR, "#results .score").text,
+        message="the page kept waiting with nothing left to grade",
+    )
