@@ -24,7 +24,7 @@ def render_text(text: str) -> str:
 
 
 # Titles come from the bank (a few hundred per course) and each attempt page shows a
-# dozen: rendering them once per process, not once per page, took about a third of the
+# dozen: rendering them once per process, not once per page, took about a fifth of the
 # first page's time off (bench/hot_paths.py).
 @lru_cache(maxsize=4096)
 def render_title(text: str) -> SafeString:
