@@ -183,7 +183,11 @@ def doc_screenshot(browser, name: str, *, height: int | None = None) -> Path | N
     return path
 
 
-def submit_code_answer(browser, course, quiz, source: str) -> dict[str, int]:
+# A right answer to the small bank's code question ("double"): 4 of its points.
+DOUBLE = "def double(x):\n    return 2 * x\n"
+
+
+def submit_code_answer(browser, course, quiz, source: str = DOUBLE) -> dict[str, int]:
     """Start the quiz, type ``source`` as the code answer, submit and wait for the
     results page; the questions' positions by type."""
     start_quiz(browser, course, quiz)
@@ -195,3 +199,16 @@ def submit_code_answer(browser, course, quiz, source: str) -> dict[str, int]:
     d.find_element(By.ID, "confirm-yes").click()
     wait_until(browser, lambda _: "/results/" in d.current_url)
     return at
+
+
+def wait_for_score(
+    browser, score: str, *, timeout: float = WAIT, message: str = "the score never appeared"
+) -> None:
+    """Wait until the results page, updating itself, shows ``score`` ("Score: 4 / 9")."""
+    d = browser.driver
+    wait_until(
+        browser,
+        lambda _: score in d.find_element(By.CSS_SELECTOR, "#results .score").text,
+        timeout=timeout,
+        message=message,
+    )

@@ -13,6 +13,7 @@ from quizsite.grading.estimates import POLL_MIN
 from quizsite.quizzes.tests.browser.conftest import (
     WAIT,
     submit_code_answer,
+    wait_for_score,
     wait_until,
 )
 
@@ -33,7 +34,7 @@ def test_it_polls_the_progress_and_fetches_the_page_once_graded(
 ) -> None:
     quiz = live_quiz()
     browser.login(student)
-    submit_code_answer(browser, course, quiz, "def double(x):\n    return 2 * x\n")
+    submit_code_answer(browser, course, quiz)
     d = browser.driver
 
     wait_until(
@@ -46,11 +47,7 @@ def test_it_polls_the_progress_and_fetches_the_page_once_graded(
 
     (pk,) = held_grading
     assert service.grade_submission(pk) is service.Outcome.DONE
-    wait_until(
-        browser,
-        lambda _: "Score: 4 / 9" in d.find_element(By.CSS_SELECTOR, "#results .score").text,
-        message="the score never appeared",
-    )
+    wait_for_score(browser, "Score: 4 / 9")
     assert _fetched(browser, "/results/") == 1
     assert d.find_element(By.ID, "results-announcer").text == (
         "Grading finished. Your score is shown."
@@ -66,13 +63,11 @@ def test_it_fetches_the_page_when_nothing_is_left_to_grade(
     # must still bring the score, not leave the student waiting for a change.
     quiz = live_quiz()
     browser.login(student)
-    submit_code_answer(browser, course, quiz, "def double(x):\n    return 2 * x\n")
+    submit_code_answer(browser, course, quiz)
     d = browser.driver
     d.execute_script("document.getElementById('results').dataset.pending = '0';")
     (pk,) = held_grading
     assert service.grade_submission(pk) is service.Outcome.DONE
-    wait_until(
-        browser,
-        lambda _: "Score: 4 / 9" in d.find_element(By.CSS_SELECTOR, "#results .score").text,
-        message="the page kept waiting with nothing left to grade",
+    wait_for_score(
+        browser, "Score: 4 / 9", message="the page kept waiting with nothing left to grade"
     )
