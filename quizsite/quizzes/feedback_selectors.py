@@ -14,30 +14,18 @@ from quizsite.quizzes.models import (
     DuringAttempt,
     Quiz,
 )
+from quizsite.quizzes.question_rows import QuestionRow
 from quizsite.quizzes.visibility import question_feedback
 
 NOT_FOUND = access.NOT_FOUND
 
 
 @dataclass(frozen=True)
-class FeedbackChoice:
+class FeedbackChoice(QuestionRow):
     """A question a quiz may draw and the feedback chosen for it in that quiz."""
 
-    question: Question
     during: str
     before_release: str
-
-    @property
-    def pk(self) -> int:
-        return self.question.pk
-
-    @property
-    def title(self) -> str:
-        return self.question.title
-
-    @property
-    def type(self) -> str:
-        return self.question.type
 
 
 def drawable_questions(user, quiz: Quiz) -> list[FeedbackChoice]:

@@ -21,24 +21,16 @@ from quizsite.quizzes.models import (
     SimilarityPair,
     SimilarityRun,
 )
+from quizsite.quizzes.question_rows import QuestionRow
 
 NOT_FOUND = access.NOT_FOUND
 
 
 @dataclass(frozen=True)
-class CodeQuestion:
+class CodeQuestion(QuestionRow):
     """A code question of a quiz and its newest similarity run of that quiz, if any."""
 
-    question: Question
     last_run: SimilarityRun | None
-
-    @property
-    def pk(self) -> int:
-        return self.question.pk
-
-    @property
-    def title(self) -> str:
-        return self.question.title
 
 
 def code_questions_of(user, quiz: Quiz) -> list[CodeQuestion]:
